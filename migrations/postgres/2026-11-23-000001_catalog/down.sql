@@ -1,0 +1,9 @@
+DROP TABLE changes;
+DROP TABLE assets;
+DROP TABLE unique_values;
+DROP TABLE model_categories;
+DROP TABLE product_categories;
+DROP TABLE products;
+DROP TABLE product_models;
+DROP TABLE counters;
+DROP TABLE structure_entities;

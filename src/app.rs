@@ -1,0 +1,82 @@
+//! Builds the service from configuration: opens the database, applies migrations, and assembles
+//! the actix application. `main` and the integration tests use the same factory.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::api::graphql::{PimSchema, build_schema};
+use crate::api::http;
+use crate::assets::{AssetLimits, AssetStore};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::service::Catalog;
+use crate::store::Db;
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub schema: PimSchema,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    /// Opens the configured database (creating the data directory for SQLite) and migrates it.
+    pub fn open(config: Config) -> Result<AppState> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            Error::Unavailable(format!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+        let db = Db::connect(&config.database_url(), config.pool_size)?;
+        let applied = db.migrate()?;
+        if !applied.is_empty() {
+            tracing::info!(backend = db.backend_name(), migrations = ?applied, "applied migrations");
+        }
+        let limits = AssetLimits {
+            max_bytes: config.limits.max_asset_bytes,
+            max_pixels: config.limits.max_image_pixels,
+            ..AssetLimits::default()
+        };
+        let assets = AssetStore::new_fs(config.assets_dir(), limits);
+        let catalog = Arc::new(Catalog::open(db, assets)?);
+        let schema = build_schema(catalog.clone(), &config.graphql);
+        Ok(AppState {
+            catalog,
+            schema,
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// Registers every route; used as `App::new().configure(configure(state))`.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        let body_limit = state.config.limits.max_body_bytes;
+        cfg.app_data(web::Data::new(state.clone()))
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::JsonConfig::default().limit(body_limit))
+            .app_data(http::graphql::multipart_options(&state))
+            .configure(http::health::routes)
+            .configure(http::graphql::routes)
+            .configure(http::assets::routes)
+            .configure(http::ui::routes);
+    }
+}
+
+/// Runs the HTTP server until it is stopped.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let listen = state.config.listen.clone();
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .configure(configure(state.clone()))
+    })
+    .bind(&listen)
+    .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(address = %listen, "pim is listening; GraphQL at /graphql, GraphiQL at /graphiql");
+    server.run().await?;
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! `pim bench`: load against a running service, printed as a block for BENCHMARKS.md; a run
+//! with any failed or wrong response exits non-zero.
+
+use clap::Subcommand;
+
+use crate::bench::{self, Report};
+use crate::config::Config;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Kind,
+}
+
+#[derive(Subcommand, Debug)]
+enum Kind {
+    /// Read single products by SKU at a constant rate and report latency from schedule.
+    Product(bench::product::Args),
+    /// Read pages of products after random cursors with a fixed number of requests in flight.
+    Page(bench::page::Args),
+}
+
+pub fn run(config: Config, args: Args) -> anyhow::Result<()> {
+    let command = command_line();
+    let target = match &args.command {
+        Kind::Product(a) => &a.target,
+        Kind::Page(a) => &a.target,
+    };
+    let base = target
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen));
+    let report: Report = actix_web::rt::System::new().block_on(async {
+        match &args.command {
+            Kind::Product(a) => bench::product::run(&base, a, command).await,
+            Kind::Page(a) => bench::page::run(&base, a, command).await,
+        }
+    })?;
+    print!("{report}");
+    if !report.tally.is_clean() {
+        anyhow::bail!(
+            "benchmark failed: {} errors and {} mismatches",
+            report.tally.errors(),
+            report.tally.mismatches()
+        );
+    }
+    Ok(())
+}
+
+/// The command as typed, quoted where a shell would need it, so a report can be rerun.
+fn command_line() -> String {
+    std::env::args()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@".contains(c))
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

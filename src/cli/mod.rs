@@ -1,0 +1,148 @@
+//! The `pim` command line: serve, migrate, demo, generate and schema. Commands share one
+//! configuration loader and report failures as one readable line.
+
+mod bench;
+mod demo;
+mod generate;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, AppState};
+use crate::config::{Config, LogFormat, Overrides};
+use crate::store::Db;
+
+pub use demo::load as load_demo;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pim",
+    version,
+    about = "Product information management: catalog, imports, channel exports"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./pim.toml when present).
+    #[arg(long, global = true, env = "PIM_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory for the SQLite database and assets.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// postgres://… for PostgreSQL; default SQLite in the data directory.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the HTTP server (the default command).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load the demo catalog first (changes nothing when it is already loaded).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate {
+        /// Revert every migration instead (drops all data).
+        #[arg(long)]
+        revert_all: bool,
+    },
+    /// Load the demo catalog from fixtures/demo into the configured database.
+    Demo,
+    /// Write a deterministic synthetic catalog of N products (and optionally a supplier CSV).
+    Generate(generate::Args),
+    /// Measure the running service or the write path; see BENCHMARKS.md.
+    Bench(bench::Args),
+    /// Print the GraphQL schema (SDL); `--write` updates schema/schema.graphql.
+    Schema {
+        #[arg(long)]
+        write: bool,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Some(Command::Serve { listen, .. }) => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        data_dir: cli.data_dir,
+        listen,
+        database_url: cli.database_url,
+        log_format: cli.log_format,
+    };
+    let config = Config::load(cli.config.as_deref(), &overrides)?;
+    crate::telemetry::init(config.log_format, &config.log_level);
+    match cli.command.unwrap_or(Command::Serve {
+        listen: None,
+        demo: false,
+    }) {
+        Command::Serve { demo, .. } => {
+            let state = AppState::open(config)?;
+            if demo {
+                tracing::info!("{}", demo::load(&state)?);
+            }
+            actix_web::rt::System::new().block_on(app::serve(state))
+        }
+        Command::Migrate { revert_all } => migrate(&config, revert_all),
+        Command::Demo => demo::run(AppState::open(config)?),
+        Command::Generate(args) => generate::run(AppState::open(config)?, args),
+        Command::Bench(args) => bench::run(config, args),
+        Command::Schema { write } => schema(write),
+    }
+}
+
+fn migrate(config: &Config, revert_all: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = Db::connect(&config.database_url(), 1)?;
+    let names = if revert_all {
+        db.revert_all()?
+    } else {
+        db.migrate()?
+    };
+    let verb = if revert_all { "reverted" } else { "applied" };
+    println!(
+        "{verb} {} migrations on {}{}",
+        names.len(),
+        db.backend_name(),
+        if names.is_empty() { "" } else { ":" }
+    );
+    for name in names {
+        println!("  {name}");
+    }
+    Ok(())
+}
+
+/// Where the committed SDL lives, relative to the repository root.
+pub const SCHEMA_PATH: &str = "schema/schema.graphql";
+
+fn schema(write: bool) -> anyhow::Result<()> {
+    let sdl = crate::api::graphql::sdl();
+    if write {
+        std::fs::write(SCHEMA_PATH, &sdl)?;
+        println!("wrote {SCHEMA_PATH}");
+    } else {
+        print!("{sdl}");
+    }
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! Configuration: defaults < `pim.toml` < `PIM_*` environment < command-line flags.
+//! Every setting has a default, so `pim serve` runs with no configuration at all.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable lines for a terminal.
+    Text,
+    /// One JSON object per line, for Graylog, Loki or ELK.
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Holds the SQLite database, assets and search indexes.
+    pub data_dir: PathBuf,
+    pub listen: String,
+    /// `postgres://…` selects PostgreSQL; unset means SQLite at `<data_dir>/pim.db`.
+    pub database_url: Option<String>,
+    pub pool_size: u32,
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `pim=debug,actix_web=info`.
+    pub log_level: String,
+    pub graphql: GraphqlConfig,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphqlConfig {
+    pub graphiql: bool,
+    pub introspection: bool,
+    pub depth_limit: usize,
+    pub complexity_limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest request body, uploads included.
+    pub max_body_bytes: usize,
+    /// Largest single asset.
+    pub max_asset_bytes: u64,
+    /// Largest image, in pixels, accepted before decoding (decompression-bomb guard).
+    pub max_image_pixels: u64,
+    /// Products one `upsertProducts` call may carry.
+    pub max_batch: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./data"),
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            pool_size: 8,
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            graphql: GraphqlConfig::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Default for GraphqlConfig {
+    fn default() -> Self {
+        GraphqlConfig {
+            graphiql: true,
+            introspection: true,
+            depth_limit: 16,
+            complexity_limit: 250_000,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 64 * 1024 * 1024,
+            max_asset_bytes: 20 * 1024 * 1024,
+            max_image_pixels: 50_000_000,
+            max_batch: 5_000,
+        }
+    }
+}
+
+/// Values given on the command line; they win over everything else.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub log_format: Option<LogFormat>,
+}
+
+impl Config {
+    /// Reads `file` (or `./pim.toml` when it exists), then the environment, then `overrides`.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
+        let mut config = match file {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new("pim.toml").exists() => Self::from_file(Path::new("pim.toml"))?,
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        config.apply(overrides);
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read configuration {}: {e}", path.display()))?;
+        toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("invalid configuration {}: {e}", path.display()))
+    }
+
+    /// Applies `PIM_*` variables (and `DATABASE_URL`); `var` is injectable for tests.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        fn parse<T: std::str::FromStr>(name: &str, value: String) -> anyhow::Result<T> {
+            value
+                .parse()
+                .map_err(|_| anyhow::anyhow!("invalid value {value:?} for {name}"))
+        }
+        if let Some(v) = var("PIM_DATA_DIR") {
+            self.data_dir = v.into();
+        }
+        if let Some(v) = var("PIM_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = var("DATABASE_URL").or_else(|| var("PIM_DATABASE_URL")) {
+            self.database_url = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = var("PIM_POOL_SIZE") {
+            self.pool_size = parse("PIM_POOL_SIZE", v)?;
+        }
+        if let Some(v) = var("PIM_LOG_FORMAT") {
+            self.log_format = match v.as_str() {
+                "json" => LogFormat::Json,
+                "text" => LogFormat::Text,
+                _ => anyhow::bail!("invalid value {v:?} for PIM_LOG_FORMAT: use text or json"),
+            };
+        }
+        if let Some(v) = var("PIM_LOG_LEVEL") {
+            self.log_level = v;
+        }
+        if let Some(v) = var("PIM_GRAPHIQL") {
+            self.graphql.graphiql = parse("PIM_GRAPHIQL", v)?;
+        }
+        if let Some(v) = var("PIM_INTROSPECTION") {
+            self.graphql.introspection = parse("PIM_INTROSPECTION", v)?;
+        }
+        if let Some(v) = var("PIM_MAX_BODY_BYTES") {
+            self.limits.max_body_bytes = parse("PIM_MAX_BODY_BYTES", v)?;
+        }
+        if let Some(v) = var("PIM_MAX_ASSET_BYTES") {
+            self.limits.max_asset_bytes = parse("PIM_MAX_ASSET_BYTES", v)?;
+        }
+        Ok(())
+    }
+
+    pub fn apply(&mut self, o: &Overrides) {
+        if let Some(v) = &o.data_dir {
+            self.data_dir = v.clone();
+        }
+        if let Some(v) = &o.listen {
+            self.listen = v.clone();
+        }
+        if let Some(v) = &o.database_url {
+            self.database_url = Some(v.clone());
+        }
+        if let Some(v) = o.log_format {
+            self.log_format = v;
+        }
+    }
+
+    /// The database to open: the configured URL, else SQLite inside the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => self.data_dir.join("pim.db").to_string_lossy().into_owned(),
+        }
+    }
+
+    pub fn assets_dir(&self) -> PathBuf {
+        self.data_dir.join("assets")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_in_order() {
+        let mut c: Config =
+            toml::from_str("listen = \"0.0.0.0:9000\"\n[limits]\nmax_batch = 10\n").unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.limits.max_batch, 10);
+        assert_eq!(c.pool_size, Config::default().pool_size);
+        c.apply_env(|name| match name {
+            "PIM_LISTEN" => Some("127.0.0.1:1".into()),
+            "PIM_LOG_FORMAT" => Some("json".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:1");
+        assert_eq!(c.log_format, LogFormat::Json);
+        c.apply(&Overrides {
+            listen: Some("127.0.0.1:2".into()),
+            ..Overrides::default()
+        });
+        assert_eq!(c.listen, "127.0.0.1:2");
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_data_dir() {
+        let c = Config::default();
+        assert!(c.database_url().ends_with("pim.db"));
+        let mut bad = Config::default();
+        assert!(
+            bad.apply_env(|n| (n == "PIM_POOL_SIZE").then(|| "many".to_string()))
+                .is_err()
+        );
+        assert!(toml::from_str::<Config>("unknown_key = 1").is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! pim: product information management. The catalog core, its storage, and the GraphQL and HTTP
+//! entry points; `main.rs` is only the command line on top.
+
+pub mod api;
+pub mod app;
+pub mod assets;
+pub mod bench;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod fixtures;
+pub mod generate;
+pub mod service;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,123 @@
+//! The catalog service: the one write path every entry point (GraphQL, CLI, importer, jobs) goes
+//! through, and the reads built on it. Validates, skips unchanged items, writes and logs in one
+//! transaction.
+
+pub mod assets;
+pub mod models;
+pub mod products;
+pub mod reads;
+pub mod structure;
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::assets::AssetStore;
+use crate::catalog::Structure;
+use crate::error::Result;
+use crate::store::{self, Db};
+
+/// How stale a node's structure snapshot may get before it asks the database for the version.
+const STRUCTURE_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+
+pub struct Catalog {
+    db: Db,
+    assets: AssetStore,
+    snapshot: RwLock<Snapshot>,
+    last_check: Mutex<Instant>,
+}
+
+struct Snapshot {
+    version: i64,
+    structure: Arc<Structure>,
+}
+
+/// Result of one item of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    Created,
+    Updated,
+    Unchanged,
+    Deleted,
+    Rejected,
+}
+
+impl Catalog {
+    pub fn open(db: Db, assets: AssetStore) -> Result<Catalog> {
+        let (version, structure) = load_structure(&db)?;
+        Ok(Catalog {
+            db,
+            assets,
+            snapshot: RwLock::new(Snapshot {
+                version,
+                structure: Arc::new(structure),
+            }),
+            last_check: Mutex::new(Instant::now()),
+        })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn assets(&self) -> &AssetStore {
+        &self.assets
+    }
+
+    /// The current structure; reloaded when another node (or this one) changed it.
+    pub fn structure(&self) -> Result<Arc<Structure>> {
+        let due = {
+            let mut last = self.last_check.lock().expect("structure check lock");
+            let due = last.elapsed() >= STRUCTURE_CHECK_INTERVAL;
+            if due {
+                *last = Instant::now();
+            }
+            due
+        };
+        if due {
+            let stored = self.db.read(store::structure::version)?;
+            if stored != self.snapshot.read().expect("structure lock").version {
+                self.reload_structure()?;
+            }
+        }
+        Ok(self
+            .snapshot
+            .read()
+            .expect("structure lock")
+            .structure
+            .clone())
+    }
+
+    fn reload_structure(&self) -> Result<Arc<Structure>> {
+        let (version, structure) = load_structure(&self.db)?;
+        let structure = Arc::new(structure);
+        *self.snapshot.write().expect("structure lock") = Snapshot {
+            version,
+            structure: structure.clone(),
+        };
+        Ok(structure)
+    }
+
+    /// Installs a snapshot this node just committed, so its next read sees it without a reload.
+    fn install_structure(&self, version: i64, structure: Structure) {
+        *self.snapshot.write().expect("structure lock") = Snapshot {
+            version,
+            structure: Arc::new(structure),
+        };
+    }
+}
+
+fn load_structure(db: &Db) -> Result<(i64, Structure)> {
+    db.read(|conn| {
+        let version = store::structure::version(conn)?;
+        let entities = store::structure::load_all(conn)?;
+        Ok((version, Structure::from_entities(entities)))
+    })
+}
+
+/// The time stamps stored with rows and events: UTC, microsecond precision on both backends.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DateTime::from_timestamp_micros(now.and_utc().timestamp_micros())
+        .map_or(now, |d| d.naive_utc())
+}

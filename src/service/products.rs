@@ -1,0 +1,520 @@
+//! The write path for products: a batch of patches validated against the structure and the stored
+//! catalog, unchanged items skipped, and the rest written with their change events in one
+//! transaction. One bad item is reported and never blocks the others.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::{Catalog, ItemStatus, now};
+use crate::catalog::codes::sku_key;
+use crate::catalog::product::{
+    self, ParentInfo, Patch, Product, ProductPatch, apply_product_patch, diff_products,
+};
+use crate::catalog::values;
+use crate::catalog::{AttributeType, Structure};
+use crate::error::{Error, FieldError, Result};
+use crate::store::changes::{self, Event, Operation, Origin};
+use crate::store::models::StoredModel;
+use crate::store::products::{NewProductRow, ProductChangeset, StoredProduct};
+use crate::store::{self, Conn};
+
+/// The outcome for one item of a batch, in input order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemResult {
+    pub index: usize,
+    pub code: String,
+    pub status: ItemStatus,
+    pub errors: Vec<FieldError>,
+    /// The stored version after the write; none for rejected items.
+    pub version: Option<i64>,
+}
+
+impl ItemResult {
+    fn new(index: usize, code: &str) -> Self {
+        Self {
+            index,
+            code: code.to_string(),
+            status: ItemStatus::Unchanged,
+            errors: Vec::new(),
+            version: None,
+        }
+    }
+
+    fn reject(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.status = ItemStatus::Rejected;
+        self.errors.extend(errors);
+        self.version = None;
+    }
+
+    pub fn is_rejected(&self) -> bool {
+        self.status == ItemStatus::Rejected
+    }
+}
+
+/// A product that passed the structure checks and differs from what is stored.
+struct Candidate {
+    index: usize,
+    key: String,
+    next: Product,
+    current: Option<StoredProduct>,
+    parent_id: Option<i64>,
+    axis_key: Option<String>,
+    unique: Vec<(String, String)>,
+}
+
+impl Catalog {
+    /// Creates or updates products; returns one result per patch, in order.
+    pub fn upsert_products(
+        &self,
+        patches: &[ProductPatch],
+        origin: &Origin,
+    ) -> Result<Vec<ItemResult>> {
+        let mut attempt = 0;
+        loop {
+            match self.try_upsert_products(patches, origin) {
+                // A concurrent writer on PostgreSQL took a unique value or axis combination
+                // between our check and our write; checking again reports it properly.
+                Err(Error::Database(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ))) if attempt < 3 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn try_upsert_products(
+        &self,
+        patches: &[ProductPatch],
+        origin: &Origin,
+    ) -> Result<Vec<ItemResult>> {
+        let structure = self.structure()?;
+        let mut results: Vec<ItemResult> = patches
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ItemResult::new(i, &p.sku))
+            .collect();
+        let mut first_seen: HashMap<String, usize> = HashMap::new();
+        for (i, patch) in patches.iter().enumerate() {
+            let key = sku_key(&patch.sku);
+            if let Some(j) = first_seen.get(&key) {
+                results[i].reject([FieldError::conflict(
+                    "sku",
+                    format!(
+                        "sku {} appears twice in this batch (first as item {j})",
+                        patch.sku
+                    ),
+                )]);
+            } else {
+                first_seen.insert(key, i);
+            }
+        }
+        self.db().write(|conn| {
+            let candidates = prepare(conn, &structure, patches, &mut results)?;
+            write(conn, &structure, candidates, &mut results, origin)?;
+            Ok(results)
+        })
+    }
+
+    /// Deletes a product by SKU (case-insensitive).
+    pub fn delete_product(&self, sku: &str, origin: &Origin) -> Result<()> {
+        self.db().write(|conn| {
+            let found = store::products::find_by_sku_keys(conn, &[sku_key(sku)])?;
+            let Some(stored) = found.into_iter().next() else {
+                return Err(Error::NotFound(format!("product {sku:?} not found")));
+            };
+            store::products::delete(conn, stored.id)?;
+            let event = Event {
+                entity: "product".into(),
+                code: stored.product.sku.clone(),
+                operation: Operation::Delete,
+                fields: diff_products(Some(&stored.product), None),
+            };
+            changes::append(conn, &[event], origin, now())
+        })
+    }
+}
+
+/// Applies every patch against the stored state and returns those that change something.
+fn prepare(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    patches: &[ProductPatch],
+    results: &mut [ItemResult],
+) -> Result<Vec<Candidate>> {
+    let keys: Vec<String> = patches.iter().map(|p| sku_key(&p.sku)).collect();
+    let mut existing: HashMap<String, StoredProduct> =
+        store::products::find_by_sku_keys(conn, &keys)?
+            .into_iter()
+            .map(|p| (sku_key(&p.product.sku), p))
+            .collect();
+    let parent_codes: BTreeSet<String> = patches
+        .iter()
+        .zip(&keys)
+        .filter_map(|(p, key)| target_parent(p, existing.get(key)))
+        .collect();
+    let models: HashMap<String, StoredModel> =
+        store::models::find_by_codes(conn, &parent_codes.into_iter().collect::<Vec<_>>())?
+            .into_iter()
+            .map(|m| (m.model.code.clone(), m))
+            .collect();
+
+    let mut candidates = Vec::new();
+    for (i, patch) in patches.iter().enumerate() {
+        if results[i].is_rejected() {
+            continue;
+        }
+        let current = existing.remove(&keys[i]);
+        if let Some(current) = &current {
+            results[i].version = Some(current.version);
+            if current.product.sku != patch.sku {
+                results[i].reject([FieldError::conflict(
+                    "sku",
+                    format!(
+                        "sku {} differs only in case from existing product {}",
+                        patch.sku, current.product.sku
+                    ),
+                )]);
+                continue;
+            }
+        }
+        let parent = target_parent(patch, current.as_ref()).and_then(|code| models.get(&code));
+        let info = parent.map(|m| ParentInfo {
+            code: m.model.code.clone(),
+            family_variant: m.model.family_variant.clone(),
+            depth: usize::from(m.parent_id.is_some()),
+        });
+        let next = match apply_product_patch(
+            structure,
+            current.as_ref().map(|c| &c.product),
+            patch,
+            info.as_ref(),
+        ) {
+            Ok(next) => next,
+            Err(errors) => {
+                results[i].reject(errors);
+                continue;
+            }
+        };
+        if diff_products(current.as_ref().map(|c| &c.product), Some(&next)).is_empty() {
+            continue;
+        }
+        let axis_key = parent.and_then(|m| {
+            let (variant, _) = structure.variant_family(&m.model.family_variant)?;
+            Some(product::axis_key(
+                &next.values,
+                &variant.levels.last()?.axes,
+            ))
+        });
+        let unique = product::unique_values(structure, &next.values)
+            .into_iter()
+            .map(|(a, k)| (a.to_string(), k))
+            .collect();
+        candidates.push(Candidate {
+            index: i,
+            key: keys[i].clone(),
+            parent_id: parent.map(|m| m.id),
+            axis_key,
+            unique,
+            next,
+            current,
+        });
+    }
+    check_unique_values(conn, &mut candidates, results)?;
+    check_axes(conn, &mut candidates, results)?;
+    check_references(conn, structure, &mut candidates, results)?;
+    Ok(candidates)
+}
+
+fn target_parent(patch: &ProductPatch, current: Option<&StoredProduct>) -> Option<String> {
+    match &patch.parent {
+        Patch::Set(code) => Some(code.clone()),
+        Patch::Clear => None,
+        Patch::Keep => current.and_then(|c| c.product.parent.clone()),
+    }
+}
+
+/// Drops candidates rejected by a check, recording why.
+fn reject_where(
+    candidates: &mut Vec<Candidate>,
+    results: &mut [ItemResult],
+    mut errors_of: impl FnMut(&Candidate) -> Vec<FieldError>,
+) {
+    candidates.retain(|c| {
+        let errors = errors_of(c);
+        if errors.is_empty() {
+            true
+        } else {
+            results[c.index].reject(errors);
+            false
+        }
+    });
+}
+
+fn check_unique_values(
+    conn: &mut Conn<'_>,
+    candidates: &mut Vec<Candidate>,
+    results: &mut [ItemResult],
+) -> Result<()> {
+    let mut by_attribute: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for c in candidates.iter() {
+        for (attribute, key) in &c.unique {
+            by_attribute.entry(attribute).or_default().push(key.clone());
+        }
+    }
+    let mut holders: HashMap<(String, String), i64> = HashMap::new();
+    for (attribute, keys) in &by_attribute {
+        for (key, id) in store::products::unique_holders(conn, attribute, keys)? {
+            holders.insert((attribute.to_string(), key), id);
+        }
+    }
+    let mut claimed: HashMap<(String, String), usize> = HashMap::new();
+    reject_where(candidates, results, |c| {
+        let own = c.current.as_ref().map(|p| p.id);
+        let mut errors = Vec::new();
+        for (attribute, key) in &c.unique {
+            let pair = (attribute.clone(), key.clone());
+            let held = holders
+                .get(&pair)
+                .is_some_and(|holder| Some(*holder) != own);
+            let in_batch = claimed.get(&pair).filter(|i| **i != c.index);
+            if held || in_batch.is_some() {
+                let value = values::get_value(
+                    &c.next.values,
+                    attribute,
+                    values::ALL_CHANNELS,
+                    values::ALL_LOCALES,
+                )
+                .map(ToString::to_string)
+                .unwrap_or_default();
+                let whom = in_batch.map_or("another product".to_string(), |i| {
+                    format!("item {i} of this batch")
+                });
+                errors.push(FieldError::conflict(
+                    format!("values.{attribute}"),
+                    format!(
+                        "value {value} of unique attribute {attribute} is already used by {whom}"
+                    ),
+                ));
+            } else {
+                claimed.insert(pair, c.index);
+            }
+        }
+        errors
+    });
+    Ok(())
+}
+
+fn check_axes(
+    conn: &mut Conn<'_>,
+    candidates: &mut Vec<Candidate>,
+    results: &mut [ItemResult],
+) -> Result<()> {
+    let parents: BTreeSet<i64> = candidates.iter().filter_map(|c| c.parent_id).collect();
+    let mut taken: HashMap<(i64, String), i64> = HashMap::new();
+    for parent in parents {
+        for (key, id) in store::products::axis_keys_under(conn, parent)? {
+            taken.insert((parent, key), id);
+        }
+    }
+    let mut claimed: HashMap<(i64, String), usize> = HashMap::new();
+    reject_where(candidates, results, |c| {
+        let (Some(parent), Some(key)) = (c.parent_id, &c.axis_key) else {
+            return Vec::new();
+        };
+        let own = c.current.as_ref().map(|p| p.id);
+        let slot = (parent, key.clone());
+        let held = taken.get(&slot).is_some_and(|holder| Some(*holder) != own);
+        if held || claimed.contains_key(&slot) {
+            vec![FieldError::conflict(
+                "values",
+                format!(
+                    "axis combination {key} is already taken by another variant of product model {}",
+                    c.next.parent.as_deref().unwrap_or_default()
+                ),
+            )]
+        } else {
+            claimed.insert(slot, c.index);
+            Vec::new()
+        }
+    });
+    Ok(())
+}
+
+/// Associated and referenced SKUs and asset hashes must exist (products of this batch count).
+fn check_references(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    candidates: &mut Vec<Candidate>,
+    results: &mut [ItemResult],
+) -> Result<()> {
+    let in_batch: BTreeSet<String> = candidates.iter().map(|c| c.key.clone()).collect();
+    let mut wanted_skus = BTreeSet::new();
+    let mut wanted_assets = BTreeSet::new();
+    for c in candidates.iter() {
+        wanted_skus.extend(
+            product::referenced_skus(structure, &c.next)
+                .iter()
+                .map(|s| sku_key(s)),
+        );
+        wanted_assets.extend(product::referenced_assets(structure, &c.next.values));
+    }
+    wanted_skus.retain(|k| !in_batch.contains(k));
+    let known_skus = if wanted_skus.is_empty() {
+        BTreeSet::new()
+    } else {
+        store::products::existing_sku_keys(conn, &wanted_skus.into_iter().collect::<Vec<_>>())?
+    };
+    let known_assets = if wanted_assets.is_empty() {
+        BTreeSet::new()
+    } else {
+        store::assets::existing(conn, &wanted_assets.into_iter().collect::<Vec<_>>())?
+    };
+    let sku_known = |sku: &str| {
+        let key = sku_key(sku);
+        in_batch.contains(&key) || known_skus.contains(&key)
+    };
+    reject_where(candidates, results, |c| {
+        let mut errors = Vec::new();
+        for (kind, skus) in &c.next.associations {
+            for sku in skus.iter().filter(|s| !sku_known(s)) {
+                errors.push(FieldError::not_found(
+                    format!("associations.{kind}"),
+                    format!("unknown product {sku:?}"),
+                ));
+            }
+        }
+        for v in values::flatten(&c.next.values) {
+            let Some(attribute) = structure.attribute(v.attribute) else {
+                continue;
+            };
+            let path = values::value_path(v.attribute, v.scope, v.locale);
+            match attribute.kind {
+                AttributeType::ProductReferenceList => {
+                    for sku in v
+                        .data
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| s.as_str())
+                    {
+                        if !sku_known(sku) {
+                            errors.push(FieldError::not_found(
+                                path.clone(),
+                                format!("unknown product {sku:?}"),
+                            ));
+                        }
+                    }
+                }
+                AttributeType::Image | AttributeType::File => {
+                    if let Some(hash) = v.data.as_str().filter(|h| !known_assets.contains(*h)) {
+                        errors.push(FieldError::not_found(
+                            path,
+                            format!("unknown asset {hash}: upload it first"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        errors
+    });
+    Ok(())
+}
+
+fn write(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    candidates: Vec<Candidate>,
+    results: &mut [ItemResult],
+    origin: &Origin,
+) -> Result<()> {
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let mut new_rows = Vec::new();
+    let mut categories: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    let mut unique: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    let mut events = Vec::with_capacity(candidates.len());
+    for c in &candidates {
+        let raw_values = serde_json::to_string(&c.next.values)?;
+        let associations = serde_json::to_string(&c.next.associations)?;
+        let fields = diff_products(c.current.as_ref().map(|p| &p.product), Some(&c.next));
+        match &c.current {
+            Some(current) => {
+                let version = current.version + 1;
+                store::products::update(
+                    conn,
+                    current.id,
+                    &ProductChangeset {
+                        family: c.next.family.clone(),
+                        parent_id: c.parent_id,
+                        axis_key: c.axis_key.clone(),
+                        enabled: c.next.enabled,
+                        raw_values,
+                        associations,
+                        updated: at,
+                        version,
+                    },
+                )?;
+                if current.product.categories != c.next.categories {
+                    categories.insert(current.id, c.next.categories.clone());
+                }
+                let before: Vec<(String, String)> =
+                    product::unique_values(structure, &current.product.values)
+                        .into_iter()
+                        .map(|(a, k)| (a.to_string(), k))
+                        .collect();
+                if before != c.unique {
+                    unique.insert(current.id, c.unique.clone());
+                }
+                results[c.index].status = ItemStatus::Updated;
+                results[c.index].version = Some(version);
+                events.push(Event {
+                    entity: "product".into(),
+                    code: c.next.sku.clone(),
+                    operation: Operation::Update,
+                    fields,
+                });
+            }
+            None => {
+                new_rows.push(NewProductRow {
+                    sku: c.next.sku.clone(),
+                    sku_key: c.key.clone(),
+                    family: c.next.family.clone(),
+                    parent_id: c.parent_id,
+                    axis_key: c.axis_key.clone(),
+                    enabled: c.next.enabled,
+                    raw_values,
+                    associations,
+                    created: at,
+                    updated: at,
+                    version: 1,
+                });
+                results[c.index].status = ItemStatus::Created;
+                results[c.index].version = Some(1);
+                events.push(Event {
+                    entity: "product".into(),
+                    code: c.next.sku.clone(),
+                    operation: Operation::Create,
+                    fields,
+                });
+            }
+        }
+    }
+    let ids = store::products::insert(conn, &new_rows)?;
+    for c in candidates.iter().filter(|c| c.current.is_none()) {
+        let id = ids[&c.key];
+        if !c.next.categories.is_empty() {
+            categories.insert(id, c.next.categories.clone());
+        }
+        if !c.unique.is_empty() {
+            unique.insert(id, c.unique.clone());
+        }
+    }
+    store::products::set_categories(conn, &categories)?;
+    store::products::set_unique_values(conn, &unique)?;
+    changes::append(conn, &events, origin, at)
+}

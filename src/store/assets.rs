@@ -1,0 +1,72 @@
+//! Asset metadata rows; the bytes live in the blob store, addressed by the same hash.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::db::Conn;
+use super::products::IN_CHUNK;
+use super::schema::assets;
+use crate::error::Result;
+use crate::on;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = assets)]
+pub struct AssetRow {
+    pub hash: String,
+    pub filename: String,
+    pub mime: String,
+    pub bytes: i64,
+    pub format: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub created: NaiveDateTime,
+}
+
+/// Records an asset; content already known keeps its first row.
+pub fn insert(conn: &mut Conn<'_>, row: &AssetRow) -> Result<()> {
+    on!(conn, |c| diesel::insert_into(assets::table)
+        .values(row)
+        .on_conflict(assets::hash)
+        .do_nothing()
+        .execute(c))?;
+    Ok(())
+}
+
+pub fn find(conn: &mut Conn<'_>, hash: &str) -> Result<Option<AssetRow>> {
+    Ok(on!(conn, |c| assets::table
+        .find(hash)
+        .select(AssetRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn find_many(conn: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<AssetRow>> {
+    let mut out = Vec::new();
+    for chunk in hashes.chunks(IN_CHUNK) {
+        out.extend(on!(conn, |c| assets::table
+            .filter(assets::hash.eq_any(chunk))
+            .select(AssetRow::as_select())
+            .load(c))?);
+    }
+    Ok(out)
+}
+
+/// Which of these hashes are known.
+pub fn existing(conn: &mut Conn<'_>, hashes: &[String]) -> Result<BTreeSet<String>> {
+    Ok(find_many(conn, hashes)?
+        .into_iter()
+        .map(|a| a.hash)
+        .collect())
+}
+
+pub fn list(conn: &mut Conn<'_>, after: &str, limit: i64) -> Result<Vec<AssetRow>> {
+    Ok(on!(conn, |c| assets::table
+        .filter(assets::hash.gt(after))
+        .order(assets::hash.asc())
+        .limit(limit)
+        .select(AssetRow::as_select())
+        .load(c))?)
+}

@@ -1,0 +1,162 @@
+//! The change log: sequence-numbered catalog events with before and after of each changed field.
+//! History, delta exports, search indexing and undo all read it; their positions are sequence numbers.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::db::Conn;
+use super::schema::changes;
+use crate::catalog::product::FieldChange;
+use crate::error::Result;
+use crate::on;
+
+/// Who made a change and through which entry point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// A user's e-mail, a token's name, or `system`.
+    pub actor: String,
+    /// `ui`, `api`, `cli`, `demo`, or `job:<id>`.
+    pub source: String,
+}
+
+impl Origin {
+    pub fn new(actor: impl Into<String>, source: impl Into<String>) -> Self {
+        Self {
+            actor: actor.into(),
+            source: source.into(),
+        }
+    }
+
+    pub fn cli() -> Self {
+        Self::new("system", "cli")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+        }
+    }
+}
+
+/// One event about to be appended.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub entity: String,
+    pub code: String,
+    pub operation: Operation,
+    pub fields: Vec<FieldChange>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = changes)]
+struct NewChange<'a> {
+    entity: &'a str,
+    code: &'a str,
+    operation: &'a str,
+    fields: String,
+    actor: &'a str,
+    source: &'a str,
+    at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = changes)]
+pub struct ChangeRow {
+    pub seq: i64,
+    pub entity: String,
+    pub code: String,
+    pub operation: String,
+    pub fields: String,
+    pub actor: String,
+    pub source: String,
+    pub at: NaiveDateTime,
+}
+
+/// Rows per INSERT: well under SQLite's bound-parameter limit.
+const CHUNK: usize = 2000;
+
+/// Appends events in the caller's transaction, after taking the change-log lock.
+pub fn append(
+    conn: &mut Conn<'_>,
+    events: &[Event],
+    origin: &Origin,
+    at: NaiveDateTime,
+) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    conn.lock_change_log()?;
+    for chunk in events.chunks(CHUNK) {
+        let rows = chunk
+            .iter()
+            .map(|e| {
+                Ok(NewChange {
+                    entity: &e.entity,
+                    code: &e.code,
+                    operation: e.operation.as_str(),
+                    fields: serde_json::to_string(&e.fields)?,
+                    actor: &origin.actor,
+                    source: &origin.source,
+                    at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        on!(conn, |c| diesel::insert_into(changes::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Filters for reading the log.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFilter {
+    pub entity: Option<String>,
+    pub code: Option<String>,
+}
+
+/// Events after `since`, oldest first.
+pub fn since(
+    conn: &mut Conn<'_>,
+    since: i64,
+    limit: i64,
+    filter: &ChangeFilter,
+) -> Result<Vec<ChangeRow>> {
+    let rows = on!(conn, |c| {
+        let mut q = changes::table
+            .filter(changes::seq.gt(since))
+            .order(changes::seq.asc())
+            .limit(limit)
+            .select(ChangeRow::as_select())
+            .into_boxed();
+        if let Some(entity) = &filter.entity {
+            q = q.filter(changes::entity.eq(entity));
+        }
+        if let Some(code) = &filter.code {
+            q = q.filter(changes::code.eq(code));
+        }
+        q.load(c)
+    })?;
+    Ok(rows)
+}
+
+/// The newest sequence number, 0 for an empty log.
+pub fn head(conn: &mut Conn<'_>) -> Result<i64> {
+    let max: Option<i64> = on!(conn, |c| changes::table
+        .select(diesel::dsl::max(changes::seq))
+        .first(c))?;
+    Ok(max.unwrap_or(0))
+}

@@ -1,0 +1,12 @@
+//! Persistence: the database connection, the schema, and one repository per stored concern.
+//! Callers above this module never write SQL.
+
+pub mod assets;
+pub mod changes;
+pub mod db;
+pub mod models;
+pub mod products;
+pub mod schema;
+pub mod structure;
+
+pub use db::{Conn, Db};

@@ -1,0 +1,423 @@
+//! Product rows: identity and relations in columns, values as one JSON document; reads by SKU, id
+//! and filter with keyset pagination, and the batched writes the write path issues.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::db::Conn;
+use super::schema::{
+    model_categories, product_categories, product_models, products, unique_values,
+};
+use crate::catalog::product::Product;
+use crate::error::Result;
+use crate::on;
+
+/// Bound parameters per statement stay well below SQLite's limit of 32,766.
+pub const IN_CHUNK: usize = 5000;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = products)]
+struct ProductRow {
+    id: i64,
+    sku: String,
+    family: Option<String>,
+    parent_id: Option<i64>,
+    enabled: bool,
+    raw_values: String,
+    associations: String,
+    created: NaiveDateTime,
+    updated: NaiveDateTime,
+    version: i64,
+}
+
+/// A product as stored, with its bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredProduct {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub product: Product,
+    pub created: NaiveDateTime,
+    pub updated: NaiveDateTime,
+    pub version: i64,
+}
+
+/// Which products to list; every field narrows the result.
+#[derive(Debug, Clone, Default)]
+pub struct ProductFilter {
+    pub families: Option<Vec<String>>,
+    /// Category codes, already expanded to their subtrees; a variant product matches through the
+    /// categories of its models too.
+    pub categories: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    pub updated_since: Option<NaiveDateTime>,
+    pub sku_keys: Option<Vec<String>>,
+    pub parent_id: Option<i64>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = products, treat_none_as_default_value = false)]
+pub struct NewProductRow {
+    pub sku: String,
+    pub sku_key: String,
+    pub family: Option<String>,
+    pub parent_id: Option<i64>,
+    pub axis_key: Option<String>,
+    pub enabled: bool,
+    pub raw_values: String,
+    pub associations: String,
+    pub created: NaiveDateTime,
+    pub updated: NaiveDateTime,
+    pub version: i64,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = products, treat_none_as_null = true)]
+pub struct ProductChangeset {
+    pub family: Option<String>,
+    pub parent_id: Option<i64>,
+    pub axis_key: Option<String>,
+    pub enabled: bool,
+    pub raw_values: String,
+    pub associations: String,
+    pub updated: NaiveDateTime,
+    pub version: i64,
+}
+
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let f: &ProductFilter = $filter;
+        let mut q = products::table.into_boxed();
+        if let Some(families) = &f.families {
+            q = q.filter(products::family.eq_any(families.clone()));
+        }
+        if let Some(enabled) = f.enabled {
+            q = q.filter(products::enabled.eq(enabled));
+        }
+        if let Some(since) = f.updated_since {
+            q = q.filter(products::updated.ge(since));
+        }
+        if let Some(keys) = &f.sku_keys {
+            q = q.filter(products::sku_key.eq_any(keys.clone()));
+        }
+        if let Some(parent) = f.parent_id {
+            q = q.filter(products::parent_id.eq(parent));
+        }
+        if let Some(codes) = &f.categories {
+            let own = product_categories::table
+                .filter(product_categories::category_code.eq_any(codes.clone()))
+                .select(product_categories::product_id);
+            let in_models = model_categories::table
+                .filter(model_categories::category_code.eq_any(codes.clone()))
+                .select(model_categories::model_id.nullable());
+            let under_models = product_models::table
+                .filter(
+                    product_models::parent_id.eq_any(
+                        model_categories::table
+                            .filter(model_categories::category_code.eq_any(codes.clone()))
+                            .select(model_categories::model_id.nullable()),
+                    ),
+                )
+                .select(product_models::id.nullable());
+            q = q.filter(
+                products::id
+                    .eq_any(own)
+                    .or(products::parent_id.eq_any(in_models))
+                    .or(products::parent_id.eq_any(under_models)),
+            );
+        }
+        q
+    }};
+}
+
+/// A page of products after the product with id `after`, in id order.
+pub fn list(
+    conn: &mut Conn<'_>,
+    filter: &ProductFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<StoredProduct>> {
+    let rows: Vec<ProductRow> = on!(conn, |c| filtered!(filter)
+        .filter(products::id.gt(after))
+        .order(products::id.asc())
+        .limit(limit)
+        .select(ProductRow::as_select())
+        .load(c))?;
+    hydrate(conn, rows)
+}
+
+pub fn count(conn: &mut Conn<'_>, filter: &ProductFilter) -> Result<i64> {
+    let n = on!(conn, |c| filtered!(filter).count().get_result(c))?;
+    Ok(n)
+}
+
+pub fn find_by_sku_keys(conn: &mut Conn<'_>, keys: &[String]) -> Result<Vec<StoredProduct>> {
+    let mut rows: Vec<ProductRow> = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(IN_CHUNK) {
+        rows.extend(on!(conn, |c| products::table
+            .filter(products::sku_key.eq_any(chunk))
+            .select(ProductRow::as_select())
+            .load(c))?);
+    }
+    hydrate(conn, rows)
+}
+
+pub fn find_by_ids(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<StoredProduct>> {
+    let mut rows: Vec<ProductRow> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        rows.extend(on!(conn, |c| products::table
+            .filter(products::id.eq_any(chunk))
+            .select(ProductRow::as_select())
+            .load(c))?);
+    }
+    hydrate(conn, rows)
+}
+
+/// Which of these case-folded SKUs exist.
+pub fn existing_sku_keys(conn: &mut Conn<'_>, keys: &[String]) -> Result<BTreeSet<String>> {
+    let mut found = BTreeSet::new();
+    for chunk in keys.chunks(IN_CHUNK) {
+        let rows: Vec<String> = on!(conn, |c| products::table
+            .filter(products::sku_key.eq_any(chunk))
+            .select(products::sku_key)
+            .load(c))?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Turns rows into products: values parsed, categories and parent codes loaded in one query each.
+fn hydrate(conn: &mut Conn<'_>, rows: Vec<ProductRow>) -> Result<Vec<StoredProduct>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut categories = categories_of(conn, &ids)?;
+    let parent_ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.parent_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let parent_codes: HashMap<i64, String> = if parent_ids.is_empty() {
+        HashMap::new()
+    } else {
+        on!(conn, |c| product_models::table
+            .filter(product_models::id.eq_any(&parent_ids))
+            .select((product_models::id, product_models::code))
+            .load::<(i64, String)>(c))?
+        .into_iter()
+        .collect()
+    };
+    rows.into_iter()
+        .map(|row| {
+            Ok(StoredProduct {
+                id: row.id,
+                parent_id: row.parent_id,
+                product: Product {
+                    sku: row.sku,
+                    family: row.family,
+                    parent: row.parent_id.and_then(|id| parent_codes.get(&id).cloned()),
+                    enabled: row.enabled,
+                    categories: categories.remove(&row.id).unwrap_or_default(),
+                    values: serde_json::from_str(&row.raw_values)?,
+                    associations: serde_json::from_str(&row.associations)?,
+                },
+                created: row.created,
+                updated: row.updated,
+                version: row.version,
+            })
+        })
+        .collect()
+}
+
+pub fn categories_of(conn: &mut Conn<'_>, ids: &[i64]) -> Result<HashMap<i64, BTreeSet<String>>> {
+    let mut out: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let rows: Vec<(i64, String)> = on!(conn, |c| product_categories::table
+            .filter(product_categories::product_id.eq_any(chunk))
+            .select((
+                product_categories::product_id,
+                product_categories::category_code
+            ))
+            .load(c))?;
+        for (id, code) in rows {
+            out.entry(id).or_default().insert(code);
+        }
+    }
+    Ok(out)
+}
+
+/// Inserts new products and returns their ids by case-folded SKU.
+pub fn insert(conn: &mut Conn<'_>, rows: &[NewProductRow]) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::with_capacity(rows.len());
+    match conn {
+        // SQLite cannot return ids from a multi-row insert; the write transaction holds the only
+        // write lock, so ids after the current maximum are ours to take.
+        Conn::Sqlite(c) => {
+            let max: Option<i64> = products::table
+                .select(diesel::dsl::max(products::id))
+                .first(*c)?;
+            let first = max.unwrap_or(0) + 1;
+            let with_ids: Vec<_> = rows
+                .iter()
+                .zip(first..)
+                .map(|(row, id)| {
+                    ids.insert(row.sku_key.clone(), id);
+                    (products::id.eq(id), row)
+                })
+                .collect();
+            // 12 parameters a row.
+            for chunk in with_ids.chunks(2500) {
+                diesel::insert_into(products::table)
+                    .values(chunk.to_vec())
+                    .execute(*c)?;
+            }
+        }
+        Conn::Postgres(c) => {
+            for chunk in rows.chunks(2500) {
+                let inserted: Vec<(i64, String)> = diesel::insert_into(products::table)
+                    .values(chunk)
+                    .returning((products::id, products::sku_key))
+                    .get_results(*c)?;
+                ids.extend(inserted.into_iter().map(|(id, key)| (key, id)));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+pub fn update(conn: &mut Conn<'_>, id: i64, changes: &ProductChangeset) -> Result<()> {
+    on!(conn, |c| diesel::update(products::table.find(id))
+        .set(changes)
+        .execute(c))?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut Conn<'_>, id: i64) -> Result<()> {
+    on!(conn, |c| {
+        diesel::delete(product_categories::table.filter(product_categories::product_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(unique_values::table.filter(unique_values::product_id.eq(id))).execute(c)?;
+        diesel::delete(products::table.find(id)).execute(c)
+    })?;
+    Ok(())
+}
+
+/// Replaces the categories of the given products.
+pub fn set_categories(
+    conn: &mut Conn<'_>,
+    categories: &BTreeMap<i64, BTreeSet<String>>,
+) -> Result<()> {
+    let ids: Vec<i64> = categories.keys().copied().collect();
+    for chunk in ids.chunks(IN_CHUNK) {
+        on!(conn, |c| diesel::delete(
+            product_categories::table.filter(product_categories::product_id.eq_any(chunk))
+        )
+        .execute(c))?;
+    }
+    let rows: Vec<_> = categories
+        .iter()
+        .flat_map(|(id, codes)| {
+            codes.iter().map(move |code| {
+                (
+                    product_categories::category_code.eq(code.clone()),
+                    product_categories::product_id.eq(*id),
+                )
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(IN_CHUNK) {
+        on!(conn, |c| diesel::insert_into(product_categories::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Products holding any of these unique values, as (attribute, value key) -> product id.
+pub fn unique_holders(
+    conn: &mut Conn<'_>,
+    attribute: &str,
+    keys: &[String],
+) -> Result<HashMap<String, i64>> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(IN_CHUNK) {
+        let rows: Vec<(String, i64)> = on!(conn, |c| unique_values::table
+            .filter(unique_values::attribute_code.eq(attribute))
+            .filter(unique_values::value_key.eq_any(chunk))
+            .select((unique_values::value_key, unique_values::product_id))
+            .load(c))?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Replaces the unique values recorded for the given products.
+pub fn set_unique_values(
+    conn: &mut Conn<'_>,
+    values: &BTreeMap<i64, Vec<(String, String)>>,
+) -> Result<()> {
+    let ids: Vec<i64> = values.keys().copied().collect();
+    for chunk in ids.chunks(IN_CHUNK) {
+        on!(conn, |c| diesel::delete(
+            unique_values::table.filter(unique_values::product_id.eq_any(chunk))
+        )
+        .execute(c))?;
+    }
+    let rows: Vec<_> = values
+        .iter()
+        .flat_map(|(id, pairs)| {
+            pairs.iter().map(move |(attribute, key)| {
+                (
+                    unique_values::attribute_code.eq(attribute.clone()),
+                    unique_values::value_key.eq(key.clone()),
+                    unique_values::product_id.eq(*id),
+                )
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(IN_CHUNK / 3) {
+        on!(conn, |c| diesel::insert_into(unique_values::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Siblings' axis keys under one parent, for the uniqueness of axis combinations.
+pub fn axis_keys_under(conn: &mut Conn<'_>, parent_id: i64) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(Option<String>, i64)> = on!(conn, |c| products::table
+        .filter(products::parent_id.eq(parent_id))
+        .select((products::axis_key, products::id))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, id)| k.map(|k| (k, id)))
+        .collect())
+}
+
+/// How many products a family, a category or a product model still holds (for refusing deletes).
+pub fn count_in_family(conn: &mut Conn<'_>, family: &str) -> Result<i64> {
+    Ok(on!(conn, |c| products::table
+        .filter(products::family.eq(family))
+        .count()
+        .get_result(c))?)
+}
+
+pub fn count_in_categories(conn: &mut Conn<'_>, codes: &[String]) -> Result<i64> {
+    let products: i64 = on!(conn, |c| product_categories::table
+        .filter(product_categories::category_code.eq_any(codes))
+        .count()
+        .get_result(c))?;
+    let models: i64 = on!(conn, |c| model_categories::table
+        .filter(model_categories::category_code.eq_any(codes))
+        .count()
+        .get_result(c))?;
+    Ok(products + models)
+}
+
+pub fn count_children(conn: &mut Conn<'_>, model_id: i64) -> Result<i64> {
+    Ok(on!(conn, |c| products::table
+        .filter(products::parent_id.eq(model_id))
+        .count()
+        .get_result(c))?)
+}

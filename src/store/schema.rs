@@ -1,0 +1,114 @@
+//! The diesel schema, written for both backends: the migrations in `migrations/sqlite` and
+//! `migrations/postgres` create exactly these columns (a test checks them against each database).
+
+diesel::table! {
+    structure_entities (kind, code) {
+        kind -> Text,
+        code -> Text,
+        definition -> Text,
+        updated -> Timestamp,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    product_models (id) {
+        id -> BigInt,
+        code -> Text,
+        family_variant -> Text,
+        parent_id -> Nullable<BigInt>,
+        axis_key -> Nullable<Text>,
+        raw_values -> Text,
+        created -> Timestamp,
+        updated -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        sku -> Text,
+        sku_key -> Text,
+        family -> Nullable<Text>,
+        parent_id -> Nullable<BigInt>,
+        axis_key -> Nullable<Text>,
+        enabled -> Bool,
+        raw_values -> Text,
+        associations -> Text,
+        created -> Timestamp,
+        updated -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    product_categories (category_code, product_id) {
+        category_code -> Text,
+        product_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    model_categories (category_code, model_id) {
+        category_code -> Text,
+        model_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    unique_values (attribute_code, value_key) {
+        attribute_code -> Text,
+        value_key -> Text,
+        product_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    assets (hash) {
+        hash -> Text,
+        filename -> Text,
+        mime -> Text,
+        bytes -> BigInt,
+        format -> Nullable<Text>,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        entity -> Text,
+        code -> Text,
+        operation -> Text,
+        fields -> Text,
+        actor -> Text,
+        source -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(products -> product_models (parent_id));
+diesel::joinable!(product_categories -> products (product_id));
+diesel::joinable!(model_categories -> product_models (model_id));
+diesel::joinable!(unique_values -> products (product_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    structure_entities,
+    counters,
+    product_models,
+    products,
+    product_categories,
+    model_categories,
+    unique_values,
+    assets,
+    changes,
+);

@@ -1,0 +1,238 @@
+//! Test harness: a fresh database per test (a temporary SQLite file, or a throwaway PostgreSQL
+//! database), the real app factory, and GraphQL helpers.
+
+use actix_web::{App, test};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use pim::app::{AppState, configure};
+use pim::config::Config;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub state: AppState,
+    pub config: Config,
+    _dir: TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+/// A PostgreSQL database created for one test and dropped after it.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    fn create(admin_url: &str) -> PgDatabase {
+        let name = format!("pim_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn =
+            PgConnection::establish(admin_url).expect("connect to PIM_TEST_DATABASE_URL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create test database");
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+        PgDatabase {
+            admin_url: admin_url.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("PIM_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+impl TestApp {
+    pub fn sqlite() -> TestApp {
+        let dir = TempDir::new().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        TestApp {
+            state: AppState::open(config.clone()).unwrap(),
+            config,
+            _dir: dir,
+            _pg: None,
+        }
+    }
+
+    pub fn postgres() -> Option<TestApp> {
+        let admin = postgres_url()?;
+        let pg = PgDatabase::create(&admin);
+        let dir = TempDir::new().unwrap();
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(pg.url.clone()),
+            ..Config::default()
+        };
+        Some(TestApp {
+            state: AppState::open(config.clone()).unwrap(),
+            config,
+            _dir: dir,
+            _pg: Some(pg),
+        })
+    }
+
+    /// A second node on the same database, as behind a load balancer.
+    pub fn second_node(&self) -> AppState {
+        let dir = TempDir::new().unwrap();
+        let config = Config {
+            data_dir: dir.keep(),
+            database_url: Some(self.config.database_url()),
+            ..self.config.clone()
+        };
+        AppState::open(config).unwrap()
+    }
+
+    /// Sends a GraphQL request through the app and returns the whole response body.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        gql_on(&self.state, query, variables).await
+    }
+
+    /// Like `gql`, asserting there are no errors, and returning `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.gql(query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response:#}"
+        );
+        response["data"].clone()
+    }
+
+    /// The first error of a response that must fail.
+    pub async fn error(&self, query: &str, variables: Value) -> Value {
+        let response = self.gql(query, variables).await;
+        response["errors"][0].clone()
+    }
+
+    pub async fn seed(&self) {
+        seed(&self.state);
+    }
+
+    pub fn change_head(&self) -> i64 {
+        self.state.catalog.change_head().unwrap()
+    }
+}
+
+pub async fn gql_on(state: &AppState, query: &str, variables: Value) -> Value {
+    let app = test::init_service(App::new().configure(configure(state.clone()))).await;
+    let request = test::TestRequest::post()
+        .uri("/graphql")
+        .set_json(json!({"query": query, "variables": variables}))
+        .to_request();
+    test::call_and_read_body_json(&app, request).await
+}
+
+/// A small catalog every scenario can build on.
+pub const STRUCTURE: &str = r#"{
+  "locales": [{"code": "en_US", "label": "English"}, {"code": "de_DE", "label": "Deutsch"}, {"code": "pl_PL", "label": "Polski"}],
+  "currencies": [{"code": "EUR"}, {"code": "USD"}, {"code": "PLN"}],
+  "categories": [
+    {"code": "master", "labels": {"en_US": "Master"}},
+    {"code": "clothing", "parent": "master", "labels": {"en_US": "Clothing"}},
+    {"code": "shirts", "parent": "clothing", "labels": {"en_US": "Shirts"}},
+    {"code": "shoes", "parent": "master"},
+    {"code": "seasons"},
+    {"code": "summer", "parent": "seasons"}
+  ],
+  "channels": [
+    {"code": "webshop", "locales": ["en_US", "de_DE", "pl_PL"], "currencies": ["EUR", "USD", "PLN"], "category_tree": "master"},
+    {"code": "allegro", "locales": ["pl_PL"], "currencies": ["PLN"], "category_tree": "master"}
+  ],
+  "attribute_groups": [{"code": "general"}, {"code": "marketing"}],
+  "attributes": [
+    {"code": "sku", "type": "identifier", "group": "general", "unique": true},
+    {"code": "name", "type": "text", "group": "marketing", "localizable": true, "constraints": {"max_length": 50}},
+    {"code": "description", "type": "textarea", "group": "marketing", "localizable": true, "scopable": true},
+    {"code": "ean", "type": "text", "group": "general", "unique": true, "constraints": {"regex": "^[0-9]{13}$", "regex_message": "an EAN has 13 digits"}},
+    {"code": "price", "type": "price_collection", "group": "marketing", "constraints": {"negative_allowed": false}},
+    {"code": "weight", "type": "metric", "group": "general", "metric_family": "Weight", "default_unit": "KILOGRAM"},
+    {"code": "color", "type": "simple_select", "group": "marketing"},
+    {"code": "size", "type": "simple_select", "group": "general"},
+    {"code": "materials", "type": "multi_select", "group": "general"},
+    {"code": "waterproof", "type": "boolean", "group": "general"},
+    {"code": "release_date", "type": "date", "group": "general"},
+    {"code": "pieces", "type": "number", "group": "general", "constraints": {"decimals_allowed": false, "min": "1"}},
+    {"code": "related", "type": "product_reference_list", "group": "general"},
+    {"code": "picture", "type": "image", "group": "marketing"}
+  ],
+  "attribute_options": [
+    {"attribute": "color", "code": "red", "labels": {"en_US": "Red", "pl_PL": "Czerwony"}},
+    {"attribute": "color", "code": "blue", "labels": {"en_US": "Blue"}},
+    {"attribute": "size", "code": "s"}, {"attribute": "size", "code": "m"}, {"attribute": "size", "code": "l"},
+    {"attribute": "materials", "code": "cotton"}, {"attribute": "materials", "code": "linen"}
+  ],
+  "association_types": [{"code": "cross_sell"}],
+  "families": [
+    {"code": "shirts", "attributes": ["sku", "name", "description", "ean", "price", "weight", "color", "size", "materials", "release_date", "pieces", "related", "picture"],
+     "label_attribute": "name", "image_attribute": "picture", "requirements": {"webshop": ["sku", "name", "price"]}},
+    {"code": "shoes", "attributes": ["sku", "name", "ean", "price", "size", "waterproof"], "label_attribute": "name"}
+  ],
+  "family_variants": [
+    {"code": "shirts_color_size", "family": "shirts", "levels": [
+      {"axes": ["color"], "attributes": ["color", "picture"]},
+      {"axes": ["size"], "attributes": ["size", "ean", "sku", "price"]}
+    ]},
+    {"code": "shoes_size", "family": "shoes", "levels": [{"axes": ["size"], "attributes": ["size", "sku", "ean"]}]}
+  ]
+}"#;
+
+pub fn seed(state: &AppState) {
+    let file: pim::fixtures::StructureFile = serde_json::from_str(STRUCTURE).unwrap();
+    let origin = pim::store::changes::Origin::new("test", "test");
+    state
+        .catalog
+        .save_entities(file.into_entities(), &origin)
+        .unwrap();
+}
+
+pub const UPSERT: &str = r#"mutation($input: [ProductInput!]!) {
+  upsertProducts(input: $input) { created updated unchanged rejected items { index code status version errors { code field message } } }
+}"#;
+
+pub const UPSERT_ONE: &str =
+    r#"mutation($input: ProductInput!) { upsertProduct(input: $input) { sku version } }"#;
+
+pub const PRODUCT: &str = r#"query($sku: String!, $locale: String, $channel: String) {
+  product(sku: $sku) { sku enabled version family { code } parent { code } categories { code }
+    values(locale: $locale, channel: $channel) { attribute locale channel data inherited inheritedFrom } }
+}"#;
+
+/// Runs each named scenario `async fn(TestApp)` on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[actix_web::test]
+                async fn sqlite() {
+                    super::$name($crate::common::TestApp::sqlite()).await;
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    match $crate::common::TestApp::postgres() {
+                        Some(app) => super::$name(app).await,
+                        None => eprintln!("skipped on postgresql: PIM_TEST_DATABASE_URL is not set"),
+                    }
+                }
+            }
+        )*
+    };
+}

@@ -90,8 +90,8 @@ pub struct Report {
     pub title: String,
     pub tally: Tally,
     pub start: Instant,
-    /// How late the load generator sent its latest request, when it runs to a schedule: a large
-    /// lag means the generator, not the service, was the bottleneck.
+    /// The most a request left after its scheduled time, for runs to a schedule: a large lag
+    /// means the generator, not the service, was the bottleneck.
     pub lag: Option<Duration>,
     /// Whether responses are pages, so products per response is worth a figure.
     pub pages: bool,

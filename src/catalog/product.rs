@@ -495,7 +495,10 @@ pub fn diff_products(before: Option<&Product>, after: Option<&Product>) -> Vec<F
         let list = |p: &Product| p.associations.get(kind).map_or(Value::Null, set_json);
         top(&format!("associations.{kind}"), list(b), list(a));
     }
-    changes.extend(diff_values(&b.values, &a.values));
+    changes.extend(diff_document(
+        before.map(|p| &p.values),
+        after.map(|p| &p.values),
+    ));
     changes
 }
 
@@ -531,8 +534,36 @@ pub fn diff_models(
         set_json(&b.categories),
         set_json(&a.categories),
     );
-    changes.extend(diff_values(&b.values, &a.values));
+    changes.extend(diff_document(
+        before.map(|m| &m.values),
+        after.map(|m| &m.values),
+    ));
     changes
+}
+
+/// Values of a created or deleted node are one change of the whole document, so the log of a
+/// bulk load holds each document once; updates list each changed value.
+fn diff_document(before: Option<&ValueDoc>, after: Option<&ValueDoc>) -> Vec<FieldChange> {
+    let whole = |doc: &ValueDoc| serde_json::to_value(doc).unwrap_or(Value::Null);
+    match (before, after) {
+        (Some(b), Some(a)) => diff_values(b, a),
+        (None, Some(doc)) | (Some(doc), None) if doc.is_empty() => Vec::new(),
+        (None, Some(doc)) => vec![FieldChange {
+            field: "values".into(),
+            scope: None,
+            locale: None,
+            before: Value::Null,
+            after: whole(doc),
+        }],
+        (Some(doc), None) => vec![FieldChange {
+            field: "values".into(),
+            scope: None,
+            locale: None,
+            before: whole(doc),
+            after: Value::Null,
+        }],
+        (None, None) => Vec::new(),
+    }
 }
 
 fn diff_values(before: &ValueDoc, after: &ValueDoc) -> Vec<FieldChange> {

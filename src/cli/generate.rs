@@ -1,16 +1,19 @@
 //! `pim generate`: writes a deterministic synthetic catalog through the batch write path and,
 //! with `--csv`, the same products as a supplier CSV.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::bail;
 
 use super::progress;
 use crate::app::AppState;
-use crate::catalog::product::ModelPatch;
+use crate::catalog::product::{ModelPatch, ProductPatch};
 use crate::generate::{self, csv_feed::FeedWriter};
 use crate::store::changes::Origin;
 
@@ -43,58 +46,80 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     if !args.csv_only {
         catalog.save_entities(generate::structure(), &origin)?;
     }
-    let mut csv = match &args.csv {
-        Some(path) => Some(FeedWriter::new(BufWriter::with_capacity(
-            1 << 20,
-            File::create(path)?,
-        ))?),
-        None => None,
-    };
     let bar = progress::bar(args.products, "products");
     let (mut written, mut rejected, mut models_written) = (0usize, 0usize, 0usize);
-    let mut write_time = std::time::Duration::ZERO;
-    let mut start = 0;
-    while start < args.products {
-        let end = (start + args.batch as u64).min(args.products);
-        let model_ids: Vec<u64> = (start..end)
-            .filter_map(generate::model_of)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let models: Vec<ModelPatch> = model_ids
-            .iter()
-            .map(|m| generate::model(args.seed, *m))
-            .collect();
-        let products: Vec<_> = (start..end)
-            .map(|i| generate::product(args.seed, i))
-            .collect();
-        if let Some(csv) = &mut csv {
-            for (i, p) in (start..end).zip(&products) {
-                let model = generate::model_of(i)
-                    .and_then(|m| models.iter().find(|x| x.code == generate::model_code(m)));
-                csv.write(p, model)?;
+    let mut write_time = Duration::ZERO;
+    // Making products and writing them overlap: a producer thread builds the next batches (and
+    // the CSV) while this one writes, as an importer's reader would.
+    let (batches, incoming) = mpsc::sync_channel::<Batch>(2);
+    let (seed, total, batch_size, csv_path) = (
+        args.seed,
+        args.products,
+        args.batch as u64,
+        args.csv.clone(),
+    );
+    let producer = thread::spawn(move || -> anyhow::Result<()> {
+        let mut csv = match &csv_path {
+            Some(path) => Some(FeedWriter::new(BufWriter::with_capacity(
+                1 << 20,
+                File::create(path)?,
+            ))?),
+            None => None,
+        };
+        let mut start = 0;
+        while start < total {
+            let end = (start + batch_size).min(total);
+            let model_ids: BTreeSet<u64> = (start..end).filter_map(generate::model_of).collect();
+            let models: Vec<ModelPatch> = model_ids
+                .iter()
+                .map(|m| generate::model(seed, *m))
+                .collect();
+            let products: Vec<ProductPatch> =
+                (start..end).map(|i| generate::product(seed, i)).collect();
+            if let Some(csv) = &mut csv {
+                for (i, p) in (start..end).zip(&products) {
+                    let model = generate::model_of(i)
+                        .and_then(|m| models.iter().find(|x| x.code == generate::model_code(m)));
+                    csv.write(p, model)?;
+                }
             }
+            if batches
+                .send(Batch {
+                    end,
+                    models,
+                    products,
+                })
+                .is_err()
+            {
+                break;
+            }
+            start = end;
         }
+        if let Some(csv) = csv {
+            csv.finish()?;
+        }
+        Ok(())
+    });
+    for batch in incoming {
         if !args.csv_only {
             let t = Instant::now();
-            if !models.is_empty() {
-                let results = catalog.upsert_models(&models, &origin)?;
+            if !batch.models.is_empty() {
+                let results = catalog.upsert_models(&batch.models, &origin)?;
                 models_written += results.iter().filter(|r| !r.is_rejected()).count();
                 report_rejections(&results)?;
             }
-            let results = catalog.upsert_products(&products, &origin)?;
+            let results = catalog.upsert_products(&batch.products, &origin)?;
             write_time += t.elapsed();
             rejected += results.iter().filter(|r| r.is_rejected()).count();
             written += results.len();
             report_rejections(&results)?;
         }
-        bar.set_position(end);
-        start = end;
+        bar.set_position(batch.end);
     }
+    producer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the product generator panicked"))??;
     bar.finish_and_clear();
-    if let Some(csv) = csv {
-        csv.finish()?;
-    }
     let elapsed = started.elapsed().as_secs_f64();
     if args.csv_only {
         println!(
@@ -114,6 +139,12 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+struct Batch {
+    end: u64,
+    models: Vec<ModelPatch>,
+    products: Vec<ProductPatch>,
 }
 
 /// Generated data is valid by construction: a rejection is a bug worth stopping for.

@@ -19,7 +19,7 @@ use crate::catalog::{
     Currency, Family, FamilyVariant, Locale, VariantLevel,
 };
 pub use rng::Rng;
-use vocabulary::{ADJECTIVES, BRANDS, COLORS, MATERIALS, NOUNS, SIZES};
+use vocabulary::{ADJECTIVES, BRANDS, COLORS, COUNTRIES, MATERIALS, NOUNS, SEASONS, SIZES};
 
 pub const LOCALES: [&str; 4] = ["en_US", "de_DE", "fr_FR", "pl_PL"];
 pub const CURRENCIES: [&str; 3] = ["EUR", "USD", "PLN"];
@@ -150,6 +150,15 @@ pub fn structure() -> Vec<Entity> {
         attribute("waterproof", AttributeType::Boolean, "technical"),
         attribute("rating", AttributeType::Number, "marketing"),
         attribute("main_image", AttributeType::Image, "marketing"),
+        attribute("manufacturer_sku", AttributeType::Text, "general"),
+        attribute("country_of_origin", AttributeType::SimpleSelect, "general"),
+        attribute("season", AttributeType::SimpleSelect, "marketing"),
+        metric("package_weight", "Weight", "KILOGRAM"),
+        metric("package_length", "Length", "CENTIMETER"),
+        metric("package_width", "Length", "CENTIMETER"),
+        metric("package_height", "Length", "CENTIMETER"),
+        attribute("eco_label", AttributeType::Boolean, "marketing"),
+        attribute("min_order_qty", AttributeType::Number, "general"),
     ]);
     out.extend(attributes.into_iter().map(Entity::Attribute));
     let options = |attribute: &str, codes: &[&str]| -> Vec<Entity> {
@@ -170,6 +179,8 @@ pub fn structure() -> Vec<Entity> {
     out.extend(options("color", &COLORS));
     out.extend(options("size", &SIZES));
     out.extend(options("material", &MATERIALS));
+    out.extend(options("country_of_origin", &COUNTRIES));
+    out.extend(options("season", &SEASONS));
     let common = [
         "sku",
         "name",
@@ -183,6 +194,15 @@ pub fn structure() -> Vec<Entity> {
         "release_date",
         "rating",
         "main_image",
+        "manufacturer_sku",
+        "country_of_origin",
+        "season",
+        "package_weight",
+        "package_length",
+        "package_width",
+        "package_height",
+        "eco_label",
+        "min_order_qty",
     ];
     for family in FAMILIES {
         let mut attrs: Vec<String> = common.iter().map(|s| s.to_string()).collect();
@@ -329,6 +349,7 @@ pub fn model(seed: u64, m: u64) -> ModelPatch {
             1 + rng.below(28)
         )),
     ));
+    logistics(&mut rng, m, &mut values);
     ModelPatch {
         code: model_code(m),
         family_variant: Some("apparel_by_size".into()),
@@ -336,6 +357,44 @@ pub fn model(seed: u64, m: u64) -> ModelPatch {
         categories: Some(vec![category(&mut rng)]),
         values,
     }
+}
+
+/// Supply-chain values every generated product or model carries.
+fn logistics(rng: &mut Rng, reference: u64, values: &mut Vec<ValueInput>) {
+    let cm =
+        |rng: &mut Rng| json!({"amount": (5 + rng.below(120)).to_string(), "unit": "CENTIMETER"});
+    values.push(value(
+        "manufacturer_sku",
+        None,
+        None,
+        json!(format!(
+            "MFR-{:X}",
+            reference.wrapping_mul(2_654_435_761) % 0xFF_FFFF
+        )),
+    ));
+    values.push(value(
+        "country_of_origin",
+        None,
+        None,
+        json!(COUNTRIES[rng.below(COUNTRIES.len())]),
+    ));
+    values.push(value(
+        "season",
+        None,
+        None,
+        json!(SEASONS[rng.below(SEASONS.len())]),
+    ));
+    values.push(value(
+        "package_weight",
+        None,
+        None,
+        json!({"amount": format!("{}.{}", rng.below(30), rng.below(100)), "unit": "KILOGRAM"}),
+    ));
+    values.push(value("package_length", None, None, cm(rng)));
+    values.push(value("package_width", None, None, cm(rng)));
+    values.push(value("package_height", None, None, cm(rng)));
+    values.push(value("eco_label", None, None, json!(rng.below(3) == 0)));
+    values.push(value("min_order_qty", None, None, json!(1 + rng.below(10))));
 }
 
 fn category(rng: &mut Rng) -> String {
@@ -446,6 +505,7 @@ pub fn product(seed: u64, i: u64) -> ProductPatch {
         None,
         json!(format!("{}.{}", 1 + rng.below(4), rng.below(10))),
     ));
+    logistics(&mut rng, i, &mut values);
     match family {
         "shoes" => values.push(value(
             "size",

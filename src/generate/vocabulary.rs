@@ -21,6 +21,8 @@ pub const SIZES: [&str; 6] = ["xs", "s", "m", "l", "xl", "xxl"];
 pub const MATERIALS: [&str; 8] = [
     "cotton", "linen", "wool", "steel", "oak", "plastic", "glass", "leather",
 ];
+pub const COUNTRIES: [&str; 8] = ["cn", "de", "pl", "it", "vn", "tr", "pt", "us"];
+pub const SEASONS: [&str; 4] = ["spring", "summer", "autumn", "winter"];
 pub const NOUNS: [&str; 10] = [
     "shirt", "lamp", "chair", "kettle", "backpack", "jacket", "table", "speaker", "blanket",
     "bottle",

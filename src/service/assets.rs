@@ -27,18 +27,14 @@ impl Catalog {
                 return Ok(existing);
             }
             store::assets::insert(conn, &row)?;
-            let event = Event {
-                entity: "asset".into(),
-                code: row.hash.clone(),
-                operation: Operation::Create,
-                fields: vec![FieldChange {
-                    field: "filename".into(),
-                    scope: None,
-                    locale: None,
-                    before: serde_json::Value::Null,
-                    after: serde_json::Value::String(row.filename.clone()),
-                }],
-            };
+            let fields = [FieldChange {
+                field: "filename".into(),
+                scope: None,
+                locale: None,
+                before: serde_json::Value::Null,
+                after: serde_json::Value::String(row.filename.clone()),
+            }];
+            let event = Event::new("asset", &row.hash, Operation::Create, &fields);
             changes::append(conn, &[event], origin, row.created)?;
             Ok(row.clone())
         })

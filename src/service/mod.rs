@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod models;
+mod parallel;
 pub mod products;
 pub mod reads;
 pub mod structure;

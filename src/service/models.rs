@@ -70,12 +70,7 @@ impl Catalog {
                 )));
             }
             store::models::delete(conn, stored.id)?;
-            let event = Event {
-                entity: "product_model".into(),
-                code: code.to_string(),
-                operation: Operation::Delete,
-                fields: diff_models(Some(&stored.model), None),
-            };
+            let event = Event::new("product_model", code, Operation::Delete, &diff_models(Some(&stored.model), None));
             changes::append(conn, &[event], origin, now())
         })
     }
@@ -191,12 +186,7 @@ fn upsert_one(
     if current.as_ref().map(|c| &c.model.categories) != Some(&next.categories) {
         store::models::set_categories(conn, &BTreeMap::from([(id, next.categories.clone())]))?;
     }
-    let event = Event {
-        entity: "product_model".into(),
-        code: next.code.clone(),
-        operation,
-        fields,
-    };
+    let event = Event::new("product_model", &next.code, operation, &fields);
     Ok(Outcome::Written {
         status,
         version,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::{Catalog, ItemStatus, now};
+use super::{Catalog, ItemStatus, now, parallel};
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::{
     self, ParentInfo, Patch, Product, ProductPatch, apply_product_patch, diff_products,
@@ -52,7 +52,8 @@ impl ItemResult {
     }
 }
 
-/// A product that passed the structure checks and differs from what is stored.
+/// A product that passed the structure checks and differs from what is stored, with its
+/// stored forms already serialized.
 struct Candidate {
     index: usize,
     key: String,
@@ -61,6 +62,25 @@ struct Candidate {
     parent_id: Option<i64>,
     axis_key: Option<String>,
     unique: Vec<(String, String)>,
+    raw_values: String,
+    associations: String,
+    fields: String,
+}
+
+/// What checking one patch against the structure gave.
+enum Evaluated {
+    Rejected(Vec<FieldError>),
+    Unchanged,
+    Changed(Box<Candidate>),
+}
+
+/// One patch with what the store knows of it, ready to be evaluated on any thread.
+struct Work<'a> {
+    index: usize,
+    key: String,
+    patch: &'a ProductPatch,
+    current: Option<StoredProduct>,
+    parent: Option<&'a StoredModel>,
 }
 
 impl Catalog {
@@ -125,12 +145,12 @@ impl Catalog {
                 return Err(Error::NotFound(format!("product {sku:?} not found")));
             };
             store::products::delete(conn, stored.id)?;
-            let event = Event {
-                entity: "product".into(),
-                code: stored.product.sku.clone(),
-                operation: Operation::Delete,
-                fields: diff_products(Some(&stored.product), None),
-            };
+            let event = Event::new(
+                "product",
+                &stored.product.sku,
+                Operation::Delete,
+                &diff_products(Some(&stored.product), None),
+            );
             changes::append(conn, &[event], origin, now())
         })
     }
@@ -160,7 +180,7 @@ fn prepare(
             .map(|m| (m.model.code.clone(), m))
             .collect();
 
-    let mut candidates = Vec::new();
+    let mut work = Vec::with_capacity(patches.len());
     for (i, patch) in patches.iter().enumerate() {
         if results[i].is_rejected() {
             continue;
@@ -180,51 +200,73 @@ fn prepare(
             }
         }
         let parent = target_parent(patch, current.as_ref()).and_then(|code| models.get(&code));
-        let info = parent.map(|m| ParentInfo {
-            code: m.model.code.clone(),
-            family_variant: m.model.family_variant.clone(),
-            depth: usize::from(m.parent_id.is_some()),
-        });
-        let next = match apply_product_patch(
-            structure,
-            current.as_ref().map(|c| &c.product),
-            patch,
-            info.as_ref(),
-        ) {
-            Ok(next) => next,
-            Err(errors) => {
-                results[i].reject(errors);
-                continue;
-            }
-        };
-        if diff_products(current.as_ref().map(|c| &c.product), Some(&next)).is_empty() {
-            continue;
-        }
-        let axis_key = parent.and_then(|m| {
-            let (variant, _) = structure.variant_family(&m.model.family_variant)?;
-            Some(product::axis_key(
-                &next.values,
-                &variant.levels.last()?.axes,
-            ))
-        });
-        let unique = product::unique_values(structure, &next.values)
-            .into_iter()
-            .map(|(a, k)| (a.to_string(), k))
-            .collect();
-        candidates.push(Candidate {
+        work.push(Work {
             index: i,
             key: keys[i].clone(),
-            parent_id: parent.map(|m| m.id),
-            axis_key,
-            unique,
-            next,
+            patch,
             current,
+            parent,
         });
+    }
+    // Validation, diffing and serialisation are pure CPU: they run on every core while this
+    // transaction holds the write lock.
+    let evaluated = parallel::map(&work, |w| evaluate(structure, w));
+    let mut candidates = Vec::new();
+    for (w, outcome) in work.into_iter().zip(evaluated) {
+        match outcome? {
+            Evaluated::Rejected(errors) => results[w.index].reject(errors),
+            Evaluated::Unchanged => {}
+            Evaluated::Changed(mut c) => {
+                c.current = w.current;
+                candidates.push(*c);
+            }
+        }
     }
     check_unique_values(conn, &mut candidates, results)?;
     check_axes(conn, &mut candidates, results)?;
     check_references(conn, structure, &mut candidates, results)?;
     Ok(candidates)
+}
+
+fn evaluate(structure: &Structure, w: &Work<'_>) -> Result<Evaluated> {
+    let current = w.current.as_ref().map(|c| &c.product);
+    let info = w.parent.map(|m| ParentInfo {
+        code: m.model.code.clone(),
+        family_variant: m.model.family_variant.clone(),
+        depth: usize::from(m.parent_id.is_some()),
+    });
+    let next = match apply_product_patch(structure, current, w.patch, info.as_ref()) {
+        Ok(next) => next,
+        Err(errors) => return Ok(Evaluated::Rejected(errors)),
+    };
+    let fields = diff_products(current, Some(&next));
+    if fields.is_empty() {
+        return Ok(Evaluated::Unchanged);
+    }
+    let axis_key = w.parent.and_then(|m| {
+        let (variant, _) = structure.variant_family(&m.model.family_variant)?;
+        Some(product::axis_key(
+            &next.values,
+            &variant.levels.last()?.axes,
+        ))
+    });
+    let unique = product::unique_values(structure, &next.values)
+        .into_iter()
+        .map(|(a, k)| (a.to_string(), k))
+        .collect();
+    Ok(Evaluated::Changed(Box::new(Candidate {
+        index: w.index,
+        key: w.key.clone(),
+        parent_id: w.parent.map(|m| m.id),
+        axis_key,
+        unique,
+        raw_values: serde_json::to_string(&next.values)?,
+        associations: serde_json::to_string(&next.associations)?,
+        fields: serde_json::to_string(&fields)?,
+        next,
+        // Moved in by the caller: cloning stored products here would cost more than it saves.
+        current: None,
+    })))
 }
 
 fn target_parent(patch: &ProductPatch, current: Option<&StoredProduct>) -> Option<String> {
@@ -438,13 +480,18 @@ fn write(
     let mut categories: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut unique: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
     let mut events = Vec::with_capacity(candidates.len());
-    for c in &candidates {
-        let raw_values = serde_json::to_string(&c.next.values)?;
-        let associations = serde_json::to_string(&c.next.associations)?;
-        let fields = diff_products(c.current.as_ref().map(|p| &p.product), Some(&c.next));
+    let mut created = Vec::new();
+    for c in candidates {
+        let event = |operation| Event {
+            entity: "product".into(),
+            code: c.next.sku.clone(),
+            operation,
+            fields: c.fields.clone(),
+        };
         match &c.current {
             Some(current) => {
                 let version = current.version + 1;
+                events.push(event(Operation::Update));
                 store::products::update(
                     conn,
                     current.id,
@@ -453,8 +500,8 @@ fn write(
                         parent_id: c.parent_id,
                         axis_key: c.axis_key.clone(),
                         enabled: c.next.enabled,
-                        raw_values,
-                        associations,
+                        raw_values: c.raw_values,
+                        associations: c.associations,
                         updated: at,
                         version,
                     },
@@ -468,53 +515,44 @@ fn write(
                         .map(|(a, k)| (a.to_string(), k))
                         .collect();
                 if before != c.unique {
-                    unique.insert(current.id, c.unique.clone());
+                    unique.insert(current.id, c.unique);
                 }
                 results[c.index].status = ItemStatus::Updated;
                 results[c.index].version = Some(version);
-                events.push(Event {
-                    entity: "product".into(),
-                    code: c.next.sku.clone(),
-                    operation: Operation::Update,
-                    fields,
-                });
             }
             None => {
+                events.push(event(Operation::Create));
+                results[c.index].status = ItemStatus::Created;
+                results[c.index].version = Some(1);
+                created.push((c.key.clone(), c.next.categories, c.unique));
                 new_rows.push(NewProductRow {
-                    sku: c.next.sku.clone(),
-                    sku_key: c.key.clone(),
-                    family: c.next.family.clone(),
+                    sku: c.next.sku,
+                    sku_key: c.key,
+                    family: c.next.family,
                     parent_id: c.parent_id,
-                    axis_key: c.axis_key.clone(),
+                    axis_key: c.axis_key,
                     enabled: c.next.enabled,
-                    raw_values,
-                    associations,
+                    raw_values: c.raw_values,
+                    associations: c.associations,
                     created: at,
                     updated: at,
                     version: 1,
-                });
-                results[c.index].status = ItemStatus::Created;
-                results[c.index].version = Some(1);
-                events.push(Event {
-                    entity: "product".into(),
-                    code: c.next.sku.clone(),
-                    operation: Operation::Create,
-                    fields,
                 });
             }
         }
     }
     let ids = store::products::insert(conn, &new_rows)?;
-    for c in candidates.iter().filter(|c| c.current.is_none()) {
-        let id = ids[&c.key];
-        if !c.next.categories.is_empty() {
-            categories.insert(id, c.next.categories.clone());
+    let new_ids: BTreeSet<i64> = ids.values().copied().collect();
+    for (key, product_categories, unique_values) in created {
+        let id = ids[&key];
+        if !product_categories.is_empty() {
+            categories.insert(id, product_categories);
         }
-        if !c.unique.is_empty() {
-            unique.insert(id, c.unique.clone());
+        if !unique_values.is_empty() {
+            unique.insert(id, unique_values);
         }
     }
-    store::products::set_categories(conn, &categories)?;
-    store::products::set_unique_values(conn, &unique)?;
+    store::products::set_categories(conn, &categories, &new_ids)?;
+    store::products::set_unique_values(conn, &unique, &new_ids)?;
     changes::append(conn, &events, origin, at)
 }

@@ -67,12 +67,12 @@ impl Catalog {
                 } else {
                     Operation::Create
                 };
-                events.push(Event {
-                    entity: entity.kind().as_str().to_string(),
-                    code: key.clone(),
+                events.push(Event::new(
+                    entity.kind().as_str(),
+                    &key,
                     operation,
-                    fields: diff_json(before.map(|b| b.to_json()), Some(entity.to_json())),
-                });
+                    &diff_json(before.map(|b| b.to_json()), Some(entity.to_json())),
+                ));
                 structure = structure.with(entity.clone());
                 changed.push(entity.clone());
                 let status = if operation == Operation::Create {
@@ -120,12 +120,12 @@ impl Catalog {
             if kind == EntityKind::Attribute {
                 store::structure::delete_options_of(conn, key)?;
             }
-            let event = Event {
-                entity: kind.as_str().to_string(),
-                code: key.to_string(),
-                operation: Operation::Delete,
-                fields: diff_json(Some(before.to_json()), None),
-            };
+            let event = Event::new(
+                kind.as_str(),
+                key,
+                Operation::Delete,
+                &diff_json(Some(before.to_json()), None),
+            );
             changes::append(conn, &[event], origin, now())?;
             let version = store::structure::bump_version(conn)?;
             Ok((version, structure.without(kind, key)))

@@ -51,13 +51,25 @@ impl Operation {
     }
 }
 
-/// One event about to be appended.
+/// One event about to be appended, its changed fields already serialized (the write path does
+/// that outside the write lock, in parallel).
 #[derive(Debug, Clone)]
 pub struct Event {
     pub entity: String,
     pub code: String,
     pub operation: Operation,
-    pub fields: Vec<FieldChange>,
+    pub fields: String,
+}
+
+impl Event {
+    pub fn new(entity: &str, code: &str, operation: Operation, fields: &[FieldChange]) -> Event {
+        Event {
+            entity: entity.to_string(),
+            code: code.to_string(),
+            operation,
+            fields: serde_json::to_string(fields).expect("field changes are plain json"),
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -66,7 +78,7 @@ struct NewChange<'a> {
     entity: &'a str,
     code: &'a str,
     operation: &'a str,
-    fields: String,
+    fields: &'a str,
     actor: &'a str,
     source: &'a str,
     at: NaiveDateTime,
@@ -100,20 +112,18 @@ pub fn append(
     }
     conn.lock_change_log()?;
     for chunk in events.chunks(CHUNK) {
-        let rows = chunk
+        let rows: Vec<NewChange<'_>> = chunk
             .iter()
-            .map(|e| {
-                Ok(NewChange {
-                    entity: &e.entity,
-                    code: &e.code,
-                    operation: e.operation.as_str(),
-                    fields: serde_json::to_string(&e.fields)?,
-                    actor: &origin.actor,
-                    source: &origin.source,
-                    at,
-                })
+            .map(|e| NewChange {
+                entity: &e.entity,
+                code: &e.code,
+                operation: e.operation.as_str(),
+                fields: &e.fields,
+                actor: &origin.actor,
+                source: &origin.source,
+                at,
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect();
         on!(conn, |c| diesel::insert_into(changes::table)
             .values(&rows)
             .execute(c))?;

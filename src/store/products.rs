@@ -302,12 +302,17 @@ pub fn delete(conn: &mut Conn<'_>, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the categories of the given products.
+/// Replaces the categories of the given products; `new` ones have none to remove.
 pub fn set_categories(
     conn: &mut Conn<'_>,
     categories: &BTreeMap<i64, BTreeSet<String>>,
+    new: &BTreeSet<i64>,
 ) -> Result<()> {
-    let ids: Vec<i64> = categories.keys().copied().collect();
+    let ids: Vec<i64> = categories
+        .keys()
+        .filter(|id| !new.contains(id))
+        .copied()
+        .collect();
     for chunk in ids.chunks(IN_CHUNK) {
         on!(conn, |c| diesel::delete(
             product_categories::table.filter(product_categories::product_id.eq_any(chunk))
@@ -351,12 +356,17 @@ pub fn unique_holders(
     Ok(out)
 }
 
-/// Replaces the unique values recorded for the given products.
+/// Replaces the unique values recorded for the given products; `new` ones have none to remove.
 pub fn set_unique_values(
     conn: &mut Conn<'_>,
     values: &BTreeMap<i64, Vec<(String, String)>>,
+    new: &BTreeSet<i64>,
 ) -> Result<()> {
-    let ids: Vec<i64> = values.keys().copied().collect();
+    let ids: Vec<i64> = values
+        .keys()
+        .filter(|id| !new.contains(id))
+        .copied()
+        .collect();
     for chunk in ids.chunks(IN_CHUNK) {
         on!(conn, |c| diesel::delete(
             unique_values::table.filter(unique_values::product_id.eq_any(chunk))

@@ -65,6 +65,24 @@ impl Catalog {
         &self.assets
     }
 
+    /// The cached structure when it was checked against the database recently enough: no I/O,
+    /// so async callers can use it without leaving the executor.
+    pub fn fresh_structure(&self) -> Option<Arc<Structure>> {
+        let fresh = self
+            .last_check
+            .lock()
+            .expect("structure check lock")
+            .elapsed()
+            < STRUCTURE_CHECK_INTERVAL;
+        fresh.then(|| {
+            self.snapshot
+                .read()
+                .expect("structure lock")
+                .structure
+                .clone()
+        })
+    }
+
     /// The current structure; reloaded when another node (or this one) changed it.
     pub fn structure(&self) -> Result<Arc<Structure>> {
         let due = {

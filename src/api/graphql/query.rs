@@ -20,6 +20,12 @@ pub struct Query(StructureQuery, ProductQuery, ChangeQuery);
 pub struct StructureQuery;
 
 pub(crate) async fn structure(ctx: &Context<'_>) -> async_graphql::Result<Arc<Structure>> {
+    if let Some(fresh) = ctx
+        .data_unchecked::<Arc<crate::service::Catalog>>()
+        .fresh_structure()
+    {
+        return Ok(fresh);
+    }
     blocking(ctx, |c| c.structure()).await
 }
 

@@ -129,25 +129,29 @@ pub fn list(
     hydrate(conn, rows)
 }
 
+/// Codes of the product models with these ids, for rows that point at their parent by id.
+pub fn codes_by_id(
+    conn: &mut Conn<'_>,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.collect::<BTreeSet<_>>().into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        out.extend(on!(conn, |c| product_models::table
+            .filter(product_models::id.eq_any(chunk))
+            .select((product_models::id, product_models::code))
+            .load::<(i64, String)>(c))?);
+    }
+    Ok(out)
+}
+
 fn hydrate(conn: &mut Conn<'_>, rows: Vec<ModelRow>) -> Result<Vec<StoredModel>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut categories = categories_of(conn, &ids)?;
-    let parent_ids: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r.parent_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let parent_codes: HashMap<i64, String> = if parent_ids.is_empty() {
-        HashMap::new()
-    } else {
-        on!(conn, |c| product_models::table
-            .filter(product_models::id.eq_any(&parent_ids))
-            .select((product_models::id, product_models::code))
-            .load::<(i64, String)>(c))?
-        .into_iter()
-        .collect()
-    };
+    let parent_codes = codes_by_id(conn, rows.iter().filter_map(|r| r.parent_id))?;
     rows.into_iter()
         .map(|row| {
             Ok(StoredModel {

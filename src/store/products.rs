@@ -191,22 +191,7 @@ pub fn existing_sku_keys(conn: &mut Conn<'_>, keys: &[String]) -> Result<BTreeSe
 fn hydrate(conn: &mut Conn<'_>, rows: Vec<ProductRow>) -> Result<Vec<StoredProduct>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut categories = categories_of(conn, &ids)?;
-    let parent_ids: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r.parent_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let parent_codes: HashMap<i64, String> = if parent_ids.is_empty() {
-        HashMap::new()
-    } else {
-        on!(conn, |c| product_models::table
-            .filter(product_models::id.eq_any(&parent_ids))
-            .select((product_models::id, product_models::code))
-            .load::<(i64, String)>(c))?
-        .into_iter()
-        .collect()
-    };
+    let parent_codes = super::models::codes_by_id(conn, rows.iter().filter_map(|r| r.parent_id))?;
     rows.into_iter()
         .map(|row| {
             Ok(StoredProduct {

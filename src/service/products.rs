@@ -481,12 +481,13 @@ fn write(
     let mut unique: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
     let mut events = Vec::with_capacity(candidates.len());
     let mut created = Vec::new();
-    for c in candidates {
-        let event = |operation| Event {
+    for mut c in candidates {
+        let (code, fields) = (c.next.sku.clone(), std::mem::take(&mut c.fields));
+        let event = move |operation| Event {
             entity: "product".into(),
-            code: c.next.sku.clone(),
+            code,
             operation,
-            fields: c.fields.clone(),
+            fields,
         };
         match &c.current {
             Some(current) => {

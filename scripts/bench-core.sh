@@ -34,6 +34,10 @@ echo "== generating ${n} products into ${dir}" >&2
 write_line="$(PIM_LOG_LEVEL=warn "$bin" --data-dir "$dir" generate --products "$n" | grep '^generated')"
 echo "$write_line" >&2
 
+# Reads need credentials: a viewer and its API token, made with the CLI.
+PIM_LOG_LEVEL=warn "$bin" --data-dir "$dir" user create --email bench@pim.local --role viewer >/dev/null
+export PIM_TOKEN="$(PIM_LOG_LEVEL=warn "$bin" --data-dir "$dir" token create --name bench --role viewer --owner bench@pim.local 2>/dev/null)"
+
 server_pid=""
 stop_server() {
     if [[ -n "$server_pid" ]]; then

@@ -11,12 +11,14 @@ use crate::assets::{AssetLimits, AssetStore};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::service::Catalog;
+use crate::service::accounts::Accounts;
 use crate::store::Db;
 
 /// Everything a request handler may need; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub catalog: Arc<Catalog>,
+    pub accounts: Arc<Accounts>,
     pub schema: PimSchema,
     pub config: Arc<Config>,
 }
@@ -41,10 +43,12 @@ impl AppState {
             ..AssetLimits::default()
         };
         let assets = AssetStore::new_fs(config.assets_dir(), limits);
+        let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone()));
         let catalog = Arc::new(Catalog::open(db, assets)?);
-        let schema = build_schema(catalog.clone(), &config.graphql);
+        let schema = build_schema(catalog.clone(), accounts.clone(), &config.graphql);
         Ok(AppState {
             catalog,
+            accounts,
             schema,
             config: Arc::new(config),
         })
@@ -66,11 +70,30 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     }
 }
 
+/// Cross-origin access for browsers: closed (no CORS headers at all) unless origins are
+/// configured; those may send credentials and the CSRF header.
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |cors, origin| {
+            cors.allowed_origin(origin)
+                .allowed_methods(["GET", "POST"])
+                .allowed_headers([
+                    actix_web::http::header::AUTHORIZATION,
+                    actix_web::http::header::CONTENT_TYPE,
+                    actix_web::http::header::HeaderName::from_static(http::auth::CSRF_HEADER),
+                ])
+                .supports_credentials()
+                .max_age(3600)
+        })
+}
+
 /// Runs the HTTP server until it is stopped.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let listen = state.config.listen.clone();
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
+            .wrap(cors(&state.config.auth.cors_origins))
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(configure(state.clone()))
     })

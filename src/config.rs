@@ -28,6 +28,40 @@ pub struct Config {
     pub log_level: String,
     pub graphql: GraphqlConfig,
     pub limits: Limits,
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// E-mail of the administrator created on first start when there are no users.
+    pub admin_email: String,
+    /// Hours a browser session lasts after sign-in.
+    pub session_hours: u64,
+    /// Failed sign-ins allowed per account within the window before it is throttled.
+    pub max_failures_per_account: usize,
+    /// Failed sign-ins allowed per client address within the window.
+    pub max_failures_per_address: usize,
+    pub failure_window_seconds: u64,
+    /// Seconds a node trusts a verified session or token before asking the database again
+    /// (how long a revocation takes to reach the other nodes).
+    pub credential_cache_seconds: u64,
+    /// Browser origins allowed to call the API across sites (CORS); empty keeps it closed.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            admin_email: "admin@pim.local".into(),
+            session_hours: 12,
+            max_failures_per_account: 5,
+            max_failures_per_address: 50,
+            failure_window_seconds: 900,
+            credential_cache_seconds: 5,
+            cors_origins: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +97,7 @@ impl Default for Config {
             log_level: "info".into(),
             graphql: GraphqlConfig::default(),
             limits: Limits::default(),
+            auth: AuthConfig::default(),
         }
     }
 }
@@ -158,6 +193,19 @@ impl Config {
         }
         if let Some(v) = var("PIM_MAX_ASSET_BYTES") {
             self.limits.max_asset_bytes = parse("PIM_MAX_ASSET_BYTES", v)?;
+        }
+        if let Some(v) = var("PIM_ADMIN_EMAIL") {
+            self.auth.admin_email = v;
+        }
+        if let Some(v) = var("PIM_SESSION_HOURS") {
+            self.auth.session_hours = parse("PIM_SESSION_HOURS", v)?;
+        }
+        if let Some(v) = var("PIM_CORS_ORIGINS") {
+            self.auth.cors_origins = v
+                .split(',')
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect();
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub enum ErrorCode {
     BadRequest,
     Unauthenticated,
     Forbidden,
+    RateLimited,
     PayloadTooLarge,
     Unavailable,
     Internal,
@@ -27,6 +28,7 @@ impl ErrorCode {
             ErrorCode::BadRequest => "BAD_REQUEST",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
@@ -38,6 +40,7 @@ impl ErrorCode {
             ErrorCode::Validation | ErrorCode::BadRequest => 400,
             ErrorCode::Unauthenticated => 401,
             ErrorCode::Forbidden => 403,
+            ErrorCode::RateLimited => 429,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
@@ -98,6 +101,18 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// No credentials, or credentials that are invalid or expired.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller's role does not allow the action; nothing was read or written.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request or an uploaded file is larger than the configured limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Too many attempts; try again later.
+    #[error("{0}")]
+    RateLimited(String),
     #[error("{0}")]
     Unavailable(String),
     #[error("database error: {0}")]
@@ -132,6 +147,10 @@ impl Error {
             Error::Invalid(errors) => errors.first().map_or(ErrorCode::Validation, |e| e.code),
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::BadRequest(_) => ErrorCode::BadRequest,
+            Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::RateLimited(_) => ErrorCode::RateLimited,
+            Error::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Error::Unavailable(_) => ErrorCode::Unavailable,
             Error::Database(_) | Error::Pool(_) | Error::Internal(_) => ErrorCode::Internal,
         }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod auth;
 pub mod bench;
 pub mod catalog;
 pub mod cli;

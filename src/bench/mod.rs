@@ -32,16 +32,21 @@ pub struct Target {
     /// Seconds before a request counts as failed.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// An API token with a role that reads the catalog (`pim token create --role viewer …`).
+    #[arg(long, env = "PIM_TOKEN", hide_env_values = true)]
+    pub token: String,
 }
 
-/// An HTTP client with at most `connections` open connections; requests beyond that wait for
-/// one, and that wait is part of their latency.
-pub fn client(connections: usize, timeout: Duration) -> Client {
+/// An HTTP client with at most `connections` open connections, sending `token` with every
+/// request; requests beyond the limit wait for a connection, and that wait is part of their
+/// latency.
+pub fn client(connections: usize, timeout: Duration, token: &str) -> Client {
     let connector = awc::Connector::new().limit(connections).timeout(timeout);
     Client::builder()
         .connector(connector)
         .timeout(timeout)
         .no_default_headers()
+        .add_default_header(("authorization", format!("Bearer {token}")))
         .disable_redirects()
         .finish()
 }

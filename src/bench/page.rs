@@ -58,7 +58,11 @@ pub async fn run(base: &str, args: &Args, command: String) -> anyhow::Result<Rep
     if args.requests == 0 || args.concurrency == 0 {
         anyhow::bail!("--requests and --concurrency must be at least 1");
     }
-    let client = super::client(args.concurrency, Duration::from_secs(args.target.timeout));
+    let client = super::client(
+        args.concurrency,
+        Duration::from_secs(args.target.timeout),
+        &args.target.token,
+    );
     super::preflight(&client, base, products).await?;
     eprintln!(
         "reading {} pages of {} products, {} at a time, from {base}",

@@ -51,7 +51,7 @@ pub async fn run(base: &str, args: &Args, command: String) -> anyhow::Result<Rep
         anyhow::bail!("--products and --connections must be at least 1");
     }
     let timeout = Duration::from_secs(args.target.timeout);
-    let client = super::client(args.connections, timeout);
+    let client = super::client(args.connections, timeout, &args.target.token);
     super::preflight(&client, base, args.target.products).await?;
     let total = (args.rate * args.duration).round() as u64;
     eprintln!("sending {total} requests at {} req/s to {base}", args.rate);

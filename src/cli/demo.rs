@@ -9,8 +9,8 @@ use crate::fixtures;
 use crate::service::ItemStatus;
 use crate::store::changes::Origin;
 
-pub fn run(state: AppState) -> anyhow::Result<()> {
-    println!("{}", load(&state)?);
+pub fn run(state: &AppState) -> anyhow::Result<()> {
+    println!("{}", load(state)?);
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The `pim` command line: serve, migrate, demo, generate and schema. Commands share one
 //! configuration loader and report failures as one readable line.
 
+mod accounts;
 mod bench;
 mod demo;
 mod generate;
@@ -62,6 +63,12 @@ enum Command {
     Generate(generate::Args),
     /// Measure the running service or the write path; see BENCHMARKS.md.
     Bench(bench::Args),
+    /// Manage users: create, list, password, disable, enable.
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+    /// Manage API tokens: create, list, revoke.
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
     /// Print the GraphQL schema (SDL); `--write` updates schema/schema.graphql.
     Schema {
         #[arg(long)]
@@ -99,17 +106,36 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
     }) {
         Command::Serve { demo, .. } => {
             let state = AppState::open(config)?;
+            accounts::first_admin(&state)?;
             if demo {
                 tracing::info!("{}", demo::load(&state)?);
+                print_demo_users(&state)?;
             }
             actix_web::rt::System::new().block_on(app::serve(state))
         }
         Command::Migrate { revert_all } => migrate(&config, revert_all),
-        Command::Demo => demo::run(AppState::open(config)?),
+        Command::Demo => {
+            let state = AppState::open(config)?;
+            demo::run(&state)?;
+            print_demo_users(&state)
+        }
+        Command::User(command) => accounts::user(AppState::open(config)?, command),
+        Command::Token(command) => accounts::token(AppState::open(config)?, command),
         Command::Generate(args) => generate::run(AppState::open(config)?, args),
         Command::Bench(args) => bench::run(config, args),
         Command::Schema { write } => schema(write),
     }
+}
+
+fn print_demo_users(state: &AppState) -> anyhow::Result<()> {
+    let lines = accounts::demo_users(state)?;
+    if !lines.is_empty() {
+        eprintln!(
+            "\n  demo users (passwords shown once):\n{}\n",
+            lines.join("\n")
+        );
+    }
+    Ok(())
 }
 
 fn migrate(config: &Config, revert_all: bool) -> anyhow::Result<()> {

@@ -2,7 +2,9 @@
 //! through, and the reads built on it. Validates, skips unchanged items, writes and logs in one
 //! transaction.
 
+pub mod accounts;
 pub mod assets;
+mod authorized;
 pub mod models;
 mod parallel;
 pub mod products;

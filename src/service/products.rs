@@ -47,6 +47,12 @@ impl ItemResult {
         self.version = None;
     }
 
+    pub fn rejected(index: usize, code: &str, errors: Vec<FieldError>) -> Self {
+        let mut result = Self::new(index, code);
+        result.reject(errors);
+        result
+    }
+
     pub fn is_rejected(&self) -> bool {
         self.status == ItemStatus::Rejected
     }

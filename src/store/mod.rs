@@ -1,6 +1,7 @@
 //! Persistence: the database connection, the schema, and one repository per stored concern.
 //! Callers above this module never write SQL.
 
+pub mod accounts;
 pub mod assets;
 pub mod changes;
 pub mod db;

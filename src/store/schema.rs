@@ -100,6 +100,47 @@ diesel::joinable!(products -> product_models (parent_id));
 diesel::joinable!(product_categories -> products (product_id));
 diesel::joinable!(model_categories -> product_models (model_id));
 diesel::joinable!(unique_values -> products (product_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (owner_id));
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        grants -> Text,
+        disabled -> Bool,
+        created -> Timestamp,
+        updated -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created -> Timestamp,
+        expires -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        prefix -> Text,
+        owner_id -> BigInt,
+        role -> Text,
+        grants -> Text,
+        expires -> Nullable<Timestamp>,
+        last_used -> Nullable<Timestamp>,
+        created -> Timestamp,
+        revoked -> Nullable<Timestamp>,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     structure_entities,
@@ -111,4 +152,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     unique_values,
     assets,
     changes,
+    users,
+    sessions,
+    api_tokens,
 );

@@ -5,12 +5,12 @@ use actix_web::{App, test};
 use pim::app::configure;
 use serde_json::{Value, json};
 
-use crate::common::{PRODUCT, TestApp, UPSERT_ONE};
+use crate::common::{PRODUCT, TestApp, UPSERT_ONE, upload_on};
 use crate::conformance;
 
 conformance!(upload_serve_and_use);
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });
@@ -20,42 +20,19 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 async fn upload(app: &TestApp, filename: &str, data: &[u8]) -> Value {
-    let boundary = "pimtestboundary";
-    let operations = json!({
-        "query": "mutation($file: Upload!) { uploadAsset(file: $file) { hash filename mime width height bytes url thumbnailUrl } }",
-        "variables": {"file": null}
-    });
-    let mut body = Vec::new();
-    for (name, value) in [
-        ("operations", operations.to_string()),
-        ("map", json!({"0": ["variables.file"]}).to_string()),
-    ] {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-    body.extend(data);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let service = test::init_service(App::new().configure(configure(app.state.clone()))).await;
-    let request = test::TestRequest::post()
-        .uri("/graphql")
-        .insert_header((
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        ))
-        .set_payload(body)
-        .to_request();
-    test::call_and_read_body_json(&service, request).await
+    upload_on(&app.state, Some(&app.admin), filename, data).await
 }
 
 async fn get(app: &TestApp, uri: &str) -> (u16, Vec<u8>) {
     let service = test::init_service(App::new().configure(configure(app.state.clone()))).await;
-    let response =
-        test::call_service(&service, test::TestRequest::get().uri(uri).to_request()).await;
+    let response = test::call_service(
+        &service,
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(app.bearer())
+            .to_request(),
+    )
+    .await;
     let status = response.status().as_u16();
     (status, test::read_body(response).await.to_vec())
 }

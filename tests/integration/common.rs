@@ -4,13 +4,18 @@
 use actix_web::{App, test};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use pim::app::{AppState, configure};
+use pim::auth::secret::Secret;
+use pim::auth::{Grants, Role};
 use pim::config::Config;
+use pim::service::accounts::{NewToken, NewUser};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub struct TestApp {
     pub state: AppState,
     pub config: Config,
+    /// An admin API token; `gql`, `data` and `error` send it.
+    pub admin: String,
     _dir: TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -59,16 +64,29 @@ pub fn postgres_url() -> Option<String> {
 
 impl TestApp {
     pub fn sqlite() -> TestApp {
+        TestApp::sqlite_with(|_| {})
+    }
+
+    /// On SQLite with a changed configuration.
+    pub fn sqlite_with(change: impl FnOnce(&mut Config)) -> TestApp {
         let dir = TempDir::new().unwrap();
-        let config = Config {
+        let mut config = Config {
             data_dir: dir.path().to_path_buf(),
             ..Config::default()
         };
+        change(&mut config);
+        TestApp::finish(config, dir, None)
+    }
+
+    fn finish(config: Config, dir: TempDir, pg: Option<PgDatabase>) -> TestApp {
+        let state = AppState::open(config.clone()).unwrap();
+        let admin = token_for(&state, "admin@test.local", Role::Admin, Grants::default());
         TestApp {
-            state: AppState::open(config.clone()).unwrap(),
+            state,
             config,
+            admin,
             _dir: dir,
-            _pg: None,
+            _pg: pg,
         }
     }
 
@@ -81,12 +99,7 @@ impl TestApp {
             database_url: Some(pg.url.clone()),
             ..Config::default()
         };
-        Some(TestApp {
-            state: AppState::open(config.clone()).unwrap(),
-            config,
-            _dir: dir,
-            _pg: Some(pg),
-        })
+        Some(TestApp::finish(config, dir, Some(pg)))
     }
 
     /// A second node on the same database, as behind a load balancer.
@@ -102,7 +115,17 @@ impl TestApp {
 
     /// Sends a GraphQL request through the app and returns the whole response body.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        gql_on(&self.state, query, variables).await
+        gql_on(&self.state, Some(&self.admin), query, variables).await
+    }
+
+    /// The `Authorization` header of the admin token, for plain HTTP requests.
+    pub fn bearer(&self) -> (&'static str, String) {
+        ("authorization", format!("Bearer {}", self.admin))
+    }
+
+    /// A new user with `role` and an API token for them.
+    pub fn token(&self, email: &str, role: Role, grants: Grants) -> String {
+        token_for(&self.state, email, role, grants)
     }
 
     /// Like `gql`, asserting there are no errors, and returning `data`.
@@ -130,13 +153,84 @@ impl TestApp {
     }
 }
 
-pub async fn gql_on(state: &AppState, query: &str, variables: Value) -> Value {
+/// Creates a user with `role` (password `password-for-tests`) and returns an API token secret.
+pub fn token_for(state: &AppState, email: &str, role: Role, grants: Grants) -> String {
+    let user = state
+        .accounts
+        .create_user(NewUser {
+            email: email.into(),
+            name: String::new(),
+            password: Secret::new(TEST_PASSWORD),
+            role,
+            grants: grants.clone(),
+        })
+        .unwrap();
+    let (_, secret) = state
+        .accounts
+        .create_token(NewToken {
+            name: format!("{email} token"),
+            owner_id: user.id,
+            role,
+            grants,
+            expires: None,
+        })
+        .unwrap();
+    secret.expose().to_string()
+}
+
+pub const TEST_PASSWORD: &str = "password-for-tests";
+
+/// Sends a GraphQL request through the app as the token's owner (or anonymously).
+pub async fn gql_on(state: &AppState, token: Option<&str>, query: &str, variables: Value) -> Value {
     let app = test::init_service(App::new().configure(configure(state.clone()))).await;
-    let request = test::TestRequest::post()
+    let mut request = test::TestRequest::post()
         .uri("/graphql")
-        .set_json(json!({"query": query, "variables": variables}))
-        .to_request();
-    test::call_and_read_body_json(&app, request).await
+        .set_json(json!({"query": query, "variables": variables}));
+    if let Some(token) = token {
+        request = request.insert_header(("authorization", format!("Bearer {token}")));
+    }
+    test::call_and_read_body_json(&app, request.to_request()).await
+}
+
+/// Uploads a file with a GraphQL multipart request, as the token's owner (or anonymously).
+pub async fn upload_on(
+    state: &AppState,
+    token: Option<&str>,
+    filename: &str,
+    data: &[u8],
+) -> Value {
+    let boundary = "pimtestboundary";
+    let operations = json!({
+        "query": "mutation($file: Upload!) { uploadAsset(file: $file) { hash filename mime width height bytes url thumbnailUrl } }",
+        "variables": {"file": null}
+    });
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("operations", operations.to_string()),
+        ("map", json!({"0": ["variables.file"]}).to_string()),
+    ] {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend(data);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let service = test::init_service(App::new().configure(configure(state.clone()))).await;
+    let mut request = test::TestRequest::post()
+        .uri("/graphql")
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body);
+    if let Some(token) = token {
+        request = request.insert_header(("authorization", format!("Bearer {token}")));
+    }
+    test::call_and_read_body_json(&service, request.to_request()).await
 }
 
 /// A small catalog every scenario can build on.

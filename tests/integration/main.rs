@@ -5,9 +5,12 @@
 mod common;
 
 mod assets;
+mod auth;
 mod bad_input;
+mod cli;
 mod contracts;
 mod demo;
 mod products;
+mod roles;
 mod structure;
 mod variants;

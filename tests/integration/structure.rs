@@ -269,7 +269,13 @@ async fn nodes_see_each_others_changes(app: TestApp) {
     app.seed().await;
     let other = app.second_node();
     // The other node reads the structure now, so its cache is warm before the change.
-    let before = gql_on(&other, r#"query { locale: locales { code } }"#, json!({})).await;
+    let before = gql_on(
+        &other,
+        Some(&app.admin),
+        r#"query { locale: locales { code } }"#,
+        json!({}),
+    )
+    .await;
     assert_eq!(before["data"]["locale"].as_array().unwrap().len(), 3);
     app.data(
         r#"mutation { saveLocale(input: {code: "fr_FR"}) { code } }"#,
@@ -278,7 +284,13 @@ async fn nodes_see_each_others_changes(app: TestApp) {
     .await;
     let mut seen = false;
     for _ in 0..40 {
-        let after = gql_on(&other, r#"query { locales { code } }"#, json!({})).await;
+        let after = gql_on(
+            &other,
+            Some(&app.admin),
+            r#"query { locales { code } }"#,
+            json!({}),
+        )
+        .await;
         if after["data"]["locales"].as_array().unwrap().len() == 4 {
             seen = true;
             break;

@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, Json, Object, SimpleObject};
 
-use super::blocking;
 use super::product_query::page_size;
+use super::{blocking, require};
+use crate::auth::Action;
 use crate::store::changes::ChangeFilter;
 
 #[derive(Default)]
@@ -46,6 +47,7 @@ impl ChangeQuery {
         entity: Option<String>,
         code: Option<String>,
     ) -> async_graphql::Result<ChangePage> {
+        require(ctx, Action::ReadCatalog)?;
         let limit = page_size(first)?;
         let filter = ChangeFilter { entity, code };
         let (rows, head) = blocking(ctx, move |c| {

@@ -1,6 +1,10 @@
 //! The GraphQL API (async-graphql): the schema, how service errors become GraphQL errors, and
 //! the bridge from async resolvers to the blocking catalog service.
 
+mod access;
+mod auth_mutation;
+mod auth_query;
+mod auth_types;
 mod changes;
 mod inputs;
 mod loaders;
@@ -19,7 +23,9 @@ use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
 use crate::config::GraphqlConfig;
 use crate::error::Error;
 use crate::service::Catalog;
-use crate::store::changes::Origin;
+use crate::service::accounts::Accounts;
+
+pub(crate) use access::{origin, require};
 
 pub use mutation::Mutation;
 pub use query::Query;
@@ -27,13 +33,18 @@ pub use query::Query;
 pub type PimSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with its limits and loaders; the same for the server, the tests and `pim schema`.
-pub fn build_schema(catalog: Arc<Catalog>, config: &GraphqlConfig) -> PimSchema {
+pub fn build_schema(
+    catalog: Arc<Catalog>,
+    accounts: Arc<Accounts>,
+    config: &GraphqlConfig,
+) -> PimSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(config.depth_limit)
         .limit_complexity(config.complexity_limit)
         .data(loaders::models(catalog.clone()))
         .data(loaders::products(catalog.clone()))
-        .data(catalog);
+        .data(catalog)
+        .data(accounts);
     if !config.introspection {
         builder = builder.disable_introspection();
     }
@@ -100,13 +111,6 @@ pub(crate) fn to_graphql(e: Error) -> async_graphql::Error {
             ext.set("errors", async_graphql::Value::List(list));
         }
     })
-}
-
-/// Who is calling; the HTTP layer puts it in each request's data.
-pub(crate) fn origin(ctx: &async_graphql::Context<'_>) -> Origin {
-    ctx.data_opt::<Origin>()
-        .cloned()
-        .unwrap_or_else(|| Origin::new("anonymous", "api"))
 }
 
 /// Opaque cursors over numeric positions.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object};
 
+use super::auth_mutation::AuthMutation;
 use super::product_mutation::ProductMutation;
 use super::structure_inputs::{
     AssociationTypeInput, AttributeGroupInput, AttributeInput, AttributeOptionInput, CategoryInput,
@@ -13,18 +14,29 @@ use super::structure_types::{
     AssociationTypeObj, AttributeGroupObj, AttributeObj, CategoryObj, ChannelObj, CurrencyObj,
     FamilyObj, FamilyVariantObj, In, LocaleObj, OptionObj,
 };
-use super::{blocking, origin, to_graphql};
+use super::{blocking, origin, require, to_graphql};
+use crate::auth::Action;
 use crate::catalog::Structure;
 use crate::catalog::structure::{Entity, EntityKind, option_key};
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(StructureMutation, ProductMutation);
+pub struct Mutation(StructureMutation, ProductMutation, AuthMutation);
 
 #[derive(Default)]
 pub struct StructureMutation;
 
+/// Channels, locales and currencies are the admins'; the rest of the structure is also the
+/// catalog managers'.
+fn action(kind: EntityKind) -> Action<'static> {
+    match kind {
+        EntityKind::Channel | EntityKind::Locale | EntityKind::Currency => Action::ManageChannels,
+        _ => Action::EditStructure,
+    }
+}
+
 /// Saves one entity and returns the structure that now holds it.
 async fn save(ctx: &Context<'_>, entity: Entity) -> async_graphql::Result<Arc<Structure>> {
+    require(ctx, action(entity.kind()))?;
     let origin = origin(ctx);
     blocking(ctx, move |c| {
         c.save_entities(vec![entity], &origin)?;
@@ -34,6 +46,7 @@ async fn save(ctx: &Context<'_>, entity: Entity) -> async_graphql::Result<Arc<St
 }
 
 async fn delete(ctx: &Context<'_>, kind: EntityKind, key: String) -> async_graphql::Result<bool> {
+    require(ctx, action(kind))?;
     let origin = origin(ctx);
     blocking(ctx, move |c| c.delete_entity(kind, &key, &origin)).await?;
     Ok(true)

@@ -6,7 +6,8 @@ use super::inputs::{ProductInput, ProductModelInput};
 use super::product_query::AssetObj;
 use super::product_types::{ModelObj, ProductObj};
 use super::query::structure;
-use super::{blocking, origin, to_graphql};
+use super::{blocking, origin, require, to_graphql};
+use crate::auth::Action;
 use crate::catalog::product::{ModelPatch, ProductPatch};
 use crate::error::{Error, FieldError};
 use crate::service::ItemStatus;
@@ -136,10 +137,11 @@ impl ProductMutation {
         ctx: &Context<'_>,
         input: Vec<ProductInput>,
     ) -> async_graphql::Result<BatchResult> {
+        let who = require(ctx, Action::ChangeValues)?.clone();
         check_batch(ctx, input.len())?;
         let origin = origin(ctx);
         let patches: Vec<ProductPatch> = input.into_iter().map(Into::into).collect();
-        let results = blocking(ctx, move |c| c.upsert_products(&patches, &origin)).await?;
+        let results = blocking(ctx, move |c| c.upsert_products_as(&who, patches, &origin)).await?;
         Ok(results.into())
     }
 
@@ -149,10 +151,14 @@ impl ProductMutation {
         ctx: &Context<'_>,
         input: ProductInput,
     ) -> async_graphql::Result<ProductObj> {
+        let who = require(ctx, Action::ChangeValues)?.clone();
         let origin = origin(ctx);
         let sku = input.sku.clone();
         let patch: ProductPatch = input.into();
-        let result = blocking(ctx, move |c| c.upsert_products(&[patch], &origin)).await?;
+        let result = blocking(ctx, move |c| {
+            c.upsert_products_as(&who, vec![patch], &origin)
+        })
+        .await?;
         single(
             result
                 .into_iter()
@@ -169,6 +175,7 @@ impl ProductMutation {
     }
 
     async fn delete_product(&self, ctx: &Context<'_>, sku: String) -> async_graphql::Result<bool> {
+        require(ctx, Action::EditProducts)?;
         let origin = origin(ctx);
         blocking(ctx, move |c| c.delete_product(&sku, &origin)).await?;
         Ok(true)
@@ -180,10 +187,11 @@ impl ProductMutation {
         ctx: &Context<'_>,
         input: Vec<ProductModelInput>,
     ) -> async_graphql::Result<BatchResult> {
+        let who = require(ctx, Action::ChangeValues)?.clone();
         check_batch(ctx, input.len())?;
         let origin = origin(ctx);
         let patches: Vec<ModelPatch> = input.into_iter().map(Into::into).collect();
-        let results = blocking(ctx, move |c| c.upsert_models(&patches, &origin)).await?;
+        let results = blocking(ctx, move |c| c.upsert_models_as(&who, patches, &origin)).await?;
         Ok(results.into())
     }
 
@@ -192,10 +200,11 @@ impl ProductMutation {
         ctx: &Context<'_>,
         input: ProductModelInput,
     ) -> async_graphql::Result<ModelObj> {
+        let who = require(ctx, Action::ChangeValues)?.clone();
         let origin = origin(ctx);
         let code = input.code.clone();
         let patch: ModelPatch = input.into();
-        let result = blocking(ctx, move |c| c.upsert_models(&[patch], &origin)).await?;
+        let result = blocking(ctx, move |c| c.upsert_models_as(&who, vec![patch], &origin)).await?;
         single(
             result
                 .into_iter()
@@ -217,6 +226,7 @@ impl ProductMutation {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<bool> {
+        require(ctx, Action::EditProducts)?;
         let origin = origin(ctx);
         blocking(ctx, move |c| c.delete_model(&code, &origin)).await?;
         Ok(true)
@@ -228,6 +238,7 @@ impl ProductMutation {
         ctx: &Context<'_>,
         file: Upload,
     ) -> async_graphql::Result<AssetObj> {
+        require(ctx, Action::EditProducts)?;
         let origin = origin(ctx);
         let upload = file.value(ctx)?;
         let filename = upload.filename.clone();

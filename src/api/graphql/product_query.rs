@@ -7,7 +7,8 @@ use super::product_types::{
     ModelConnection, ModelEdge, ModelObj, PageInfo, ProductConnection, ProductObj, product_edges,
 };
 use super::query::structure;
-use super::{blocking, cursor, to_graphql};
+use super::{blocking, cursor, require, to_graphql};
+use crate::auth::Action;
 use crate::error::{Error, FieldError};
 use crate::service::reads;
 use crate::store::models::ModelFilter;
@@ -71,6 +72,7 @@ impl ProductQuery {
         ctx: &Context<'_>,
         sku: String,
     ) -> async_graphql::Result<Option<ProductObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         let found = blocking(ctx, move |c| c.product(&sku)).await?;
         Ok(found.map(|p| ProductObj { s, p }))
@@ -84,6 +86,7 @@ impl ProductQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> async_graphql::Result<ProductConnection> {
+        require(ctx, Action::ReadCatalog)?;
         let limit = page_size(first)?;
         let after = cursor::decode("p", after.as_deref())?;
         let f = filter.unwrap_or_default();
@@ -110,6 +113,7 @@ impl ProductQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<ModelObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         let found = blocking(ctx, move |c| c.model(&code)).await?;
         Ok(found.map(|m| ModelObj { s, m }))
@@ -124,6 +128,7 @@ impl ProductQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> async_graphql::Result<ModelConnection> {
+        require(ctx, Action::ReadCatalog)?;
         let limit = page_size(first)?;
         let after = cursor::decode("m", after.as_deref())?;
         let filter = ModelFilter {
@@ -154,6 +159,7 @@ impl ProductQuery {
         ctx: &Context<'_>,
         hash: String,
     ) -> async_graphql::Result<Option<AssetObj>> {
+        require(ctx, Action::ReadCatalog)?;
         Ok(blocking(ctx, move |c| c.asset(&hash))
             .await?
             .map(Into::into))

@@ -4,17 +4,19 @@ use std::sync::Arc;
 
 use async_graphql::{Context, MergedObject, Object};
 
-use super::blocking;
+use super::auth_query::AuthQuery;
 use super::changes::ChangeQuery;
 use super::product_query::ProductQuery;
 use super::structure_types::{
     AssociationTypeObj, AttributeGroupObj, AttributeObj, CategoryObj, ChannelObj, CurrencyObj,
     FamilyObj, FamilyVariantObj, GqlAttributeType, In, LocaleObj, MeasurementFamilyObj,
 };
+use super::{blocking, require};
+use crate::auth::Action;
 use crate::catalog::{AttributeType, Structure, measure};
 
 #[derive(MergedObject, Default)]
-pub struct Query(StructureQuery, ProductQuery, ChangeQuery);
+pub struct Query(StructureQuery, ProductQuery, ChangeQuery, AuthQuery);
 
 #[derive(Default)]
 pub struct StructureQuery;
@@ -36,16 +38,19 @@ fn all<T: Clone>(s: &Arc<Structure>, items: impl Iterator<Item = T>) -> Vec<In<T
 #[Object]
 impl StructureQuery {
     async fn locales(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LocaleObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(&s, s.locales.values().cloned()))
     }
 
     async fn currencies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CurrencyObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(&s, s.currencies.values().cloned()))
     }
 
     async fn channels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChannelObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(&s, s.channels.values().cloned()))
     }
@@ -55,12 +60,14 @@ impl StructureQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<ChannelObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(s.channels.get(&code).cloned().map(|e| In::new(&s, e)))
     }
 
     /// Roots of the category trees.
     async fn category_trees(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CategoryObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(
             &s,
@@ -77,6 +84,7 @@ impl StructureQuery {
         ctx: &Context<'_>,
         codes: Option<Vec<String>>,
     ) -> async_graphql::Result<Vec<CategoryObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(
             &s,
@@ -92,6 +100,7 @@ impl StructureQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<CategoryObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(s.categories.get(&code).cloned().map(|e| In::new(&s, e)))
     }
@@ -100,6 +109,7 @@ impl StructureQuery {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<AttributeGroupObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         let mut groups: Vec<_> = s.attribute_groups.values().cloned().collect();
         groups.sort_by_key(|g| (g.sort_order, g.code.clone()));
@@ -114,6 +124,7 @@ impl StructureQuery {
         group: Option<String>,
         #[graphql(name = "type")] kind: Option<GqlAttributeType>,
     ) -> async_graphql::Result<Vec<AttributeObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         let kind: Option<AttributeType> = kind.map(Into::into);
         Ok(all(
@@ -132,6 +143,7 @@ impl StructureQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<AttributeObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(s.attributes.get(&code).cloned().map(|e| In::new(&s, e)))
     }
@@ -140,11 +152,13 @@ impl StructureQuery {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<AssociationTypeObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(&s, s.association_types.values().cloned()))
     }
 
     async fn families(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<FamilyObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(&s, s.families.values().cloned()))
     }
@@ -154,6 +168,7 @@ impl StructureQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<FamilyObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(s.families.get(&code).cloned().map(|e| In::new(&s, e)))
     }
@@ -163,6 +178,7 @@ impl StructureQuery {
         ctx: &Context<'_>,
         family: Option<String>,
     ) -> async_graphql::Result<Vec<FamilyVariantObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(all(
             &s,
@@ -178,6 +194,7 @@ impl StructureQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<FamilyVariantObj>> {
+        require(ctx, Action::ReadCatalog)?;
         let s = structure(ctx).await?;
         Ok(s.family_variants
             .get(&code)
@@ -186,10 +203,14 @@ impl StructureQuery {
     }
 
     /// Built-in measurement families with their units, for metric attributes.
-    async fn measurement_families(&self) -> Vec<MeasurementFamilyObj> {
-        measure::families()
+    async fn measurement_families(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<MeasurementFamilyObj>> {
+        require(ctx, Action::ReadCatalog)?;
+        Ok(measure::families()
             .iter()
             .map(MeasurementFamilyObj)
-            .collect()
+            .collect())
     }
 }

@@ -1,9 +1,11 @@
 //! Serving assets: originals and thumbnails, addressed by content hash, cacheable forever.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
+use super::auth::require;
 use crate::app::AppState;
+use crate::auth::Action;
 use crate::error::Error;
 use crate::service::assets::asset_error;
 
@@ -11,13 +13,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(original).service(thumbnail);
 }
 
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Content never changes under a hash; only the caller's browser may keep it, since reading
+/// needs credentials.
+const IMMUTABLE: &str = "private, max-age=31536000, immutable";
 
 #[get("/assets/{hash}")]
 async fn original(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
+    require(&req, &state, Action::ReadCatalog).await?;
     let hash = path.into_inner();
     let catalog = state.catalog.clone();
     let (row, data) = web::block(move || -> Result<_, Error> {
@@ -42,8 +48,10 @@ async fn original(
 #[get("/assets/{hash}/thumbnail/{size}")]
 async fn thumbnail(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<(String, u32)>,
 ) -> Result<HttpResponse, Error> {
+    require(&req, &state, Action::ReadCatalog).await?;
     let (hash, size) = path.into_inner();
     let catalog = state.catalog.clone();
     let data = web::block(move || -> Result<_, Error> {

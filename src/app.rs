@@ -10,6 +10,7 @@ use crate::api::http;
 use crate::assets::{AssetLimits, AssetStore};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::search::Search;
 use crate::service::Catalog;
 use crate::service::accounts::Accounts;
 use crate::store::Db;
@@ -19,13 +20,23 @@ use crate::store::Db;
 pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub accounts: Arc<Accounts>,
+    pub search: Arc<Search>,
     pub schema: PimSchema,
     pub config: Arc<Config>,
 }
 
 impl AppState {
-    /// Opens the configured database (creating the data directory for SQLite) and migrates it.
+    /// Opens the configured database (creating the data directory for SQLite), migrates it,
+    /// and opens the search index, whose indexer starts following the change log.
     pub fn open(config: Config) -> Result<AppState> {
+        let state = Self::open_for_bulk_load(config)?;
+        state.search.start()?;
+        Ok(state)
+    }
+
+    /// As `open`, but the search index does not follow the change log: a bulk load is indexed
+    /// faster afterwards, in one pass, when a server next starts (or by `pim reindex`).
+    pub fn open_for_bulk_load(config: Config) -> Result<AppState> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             Error::Unavailable(format!(
                 "cannot create data directory {}: {e}",
@@ -45,10 +56,17 @@ impl AppState {
         let assets = AssetStore::new_fs(config.assets_dir(), limits);
         let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone()));
         let catalog = Arc::new(Catalog::open(db, assets)?);
-        let schema = build_schema(catalog.clone(), accounts.clone(), &config.graphql);
+        let search = Arc::new(Search::open(&config.data_dir, catalog.clone())?);
+        let schema = build_schema(
+            catalog.clone(),
+            accounts.clone(),
+            search.clone(),
+            &config.graphql,
+        );
         Ok(AppState {
             catalog,
             accounts,
+            search,
             schema,
             config: Arc::new(config),
         })

@@ -40,6 +40,8 @@ pub struct StructureFile {
     pub families: Vec<Family>,
     #[serde(default)]
     pub family_variants: Vec<FamilyVariant>,
+    #[serde(default)]
+    pub quality_rules: Vec<crate::quality::rules::QualityRule>,
 }
 
 impl StructureFile {
@@ -67,6 +69,7 @@ impl StructureFile {
         );
         all.extend(self.families.into_iter().map(Entity::Family));
         all.extend(self.family_variants.into_iter().map(Entity::FamilyVariant));
+        all.extend(self.quality_rules.into_iter().map(Entity::QualityRule));
         all
     }
 }

@@ -12,6 +12,8 @@ pub mod config;
 pub mod error;
 pub mod fixtures;
 pub mod generate;
+pub mod quality;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod telemetry;

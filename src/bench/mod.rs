@@ -4,6 +4,7 @@
 pub mod page;
 pub mod product;
 mod report;
+pub mod search;
 
 use std::time::Duration;
 

@@ -1,5 +1,6 @@
 //! Attributes: the typed fields products are described with, their groups, options and constraints.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +89,29 @@ impl AttributeType {
     }
 }
 
-/// Basic constraints checked on every save; the data-quality layer adds more.
+/// A format a text value must follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextValidation {
+    /// A GS1 trade item number: GTIN-8, UPC-A, EAN-13 or GTIN-14 with its check digit.
+    Gtin,
+    /// An absolute http or https address.
+    Url,
+    Email,
+}
+
+impl TextValidation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextValidation::Gtin => "gtin",
+            TextValidation::Url => "url",
+            TextValidation::Email => "email",
+        }
+    }
+}
+
+/// What an attribute demands of its values beyond its type, checked whenever a value is set;
+/// `catalog::constraints` says which fit which type. Unset means unconstrained.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Constraints {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +129,29 @@ pub struct Constraints {
     pub decimals_allowed: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negative_allowed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<TextValidation>,
+    /// False refuses text holding HTML tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_allowed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_date: Option<NaiveDate>,
+    /// File name extensions an asset may have, compared without case and leading dot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_extensions: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_file_bytes: Option<u64>,
+    /// Image dimensions in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_height: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ pub mod attribute;
 pub mod category;
 pub mod channel;
 pub mod codes;
+pub mod constraints;
 pub mod family;
 pub mod measure;
 pub mod product;
@@ -12,7 +13,9 @@ pub mod structure;
 pub mod structure_rules;
 pub mod values;
 
-pub use attribute::{Attribute, AttributeGroup, AttributeOption, AttributeType, Constraints};
+pub use attribute::{
+    Attribute, AttributeGroup, AttributeOption, AttributeType, Constraints, TextValidation,
+};
 pub use category::Category;
 pub use channel::{Channel, Currency, Locale};
 pub use codes::Labels;

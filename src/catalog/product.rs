@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::codes::{check_code, check_sku};
+use super::constraints;
 use super::structure::Structure;
 use super::values::{self, FlatValue, ValueDoc, ValueInput, value_path};
 use super::{AttributeType, Family, FamilyVariant};
@@ -122,6 +123,11 @@ pub fn apply_product_patch(
     let mut errors = Vec::new();
     if let Err(e) = check_sku("sku", &patch.sku) {
         errors.push(e);
+    } else if current.is_none() {
+        // Like any value, the SKU meets its attribute's constraints when it is set.
+        if let Err(message) = constraints::check_sku(structure, &patch.sku) {
+            errors.push(FieldError::invalid("sku", message));
+        }
     }
     let mut next = current.cloned().unwrap_or_else(|| Product {
         sku: patch.sku.clone(),

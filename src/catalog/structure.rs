@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::quality::rules::{Condition, QualityRule};
+
 use super::{
     AssociationType, Attribute, AttributeGroup, AttributeOption, AttributeType, Category, Channel,
     Currency, Family, FamilyVariant, Locale,
@@ -25,11 +27,12 @@ pub enum EntityKind {
     AssociationType,
     Family,
     FamilyVariant,
+    QualityRule,
 }
 
 impl EntityKind {
     /// In dependency order: an entity only refers to kinds before it.
-    pub const ALL: [EntityKind; 10] = [
+    pub const ALL: [EntityKind; 11] = [
         EntityKind::Locale,
         EntityKind::Currency,
         EntityKind::Category,
@@ -40,6 +43,7 @@ impl EntityKind {
         EntityKind::AssociationType,
         EntityKind::Family,
         EntityKind::FamilyVariant,
+        EntityKind::QualityRule,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +58,7 @@ impl EntityKind {
             EntityKind::AssociationType => "association_type",
             EntityKind::Family => "family",
             EntityKind::FamilyVariant => "family_variant",
+            EntityKind::QualityRule => "quality_rule",
         }
     }
 
@@ -76,6 +81,7 @@ pub enum Entity {
     AssociationType(AssociationType),
     Family(Family),
     FamilyVariant(FamilyVariant),
+    QualityRule(QualityRule),
 }
 
 impl Entity {
@@ -91,6 +97,7 @@ impl Entity {
             Entity::AssociationType(_) => EntityKind::AssociationType,
             Entity::Family(_) => EntityKind::Family,
             Entity::FamilyVariant(_) => EntityKind::FamilyVariant,
+            Entity::QualityRule(_) => EntityKind::QualityRule,
         }
     }
 
@@ -107,6 +114,7 @@ impl Entity {
             Entity::AssociationType(e) => e.code.clone(),
             Entity::Family(e) => e.code.clone(),
             Entity::FamilyVariant(e) => e.code.clone(),
+            Entity::QualityRule(e) => e.code.clone(),
         }
     }
 
@@ -122,6 +130,7 @@ impl Entity {
             Entity::AssociationType(e) => serde_json::to_value(e),
             Entity::Family(e) => serde_json::to_value(e),
             Entity::FamilyVariant(e) => serde_json::to_value(e),
+            Entity::QualityRule(e) => serde_json::to_value(e),
         }
         .expect("structure entities serialize")
     }
@@ -138,6 +147,7 @@ impl Entity {
             EntityKind::AssociationType => Entity::AssociationType(serde_json::from_value(value)?),
             EntityKind::Family => Entity::Family(serde_json::from_value(value)?),
             EntityKind::FamilyVariant => Entity::FamilyVariant(serde_json::from_value(value)?),
+            EntityKind::QualityRule => Entity::QualityRule(serde_json::from_value(value)?),
         })
     }
 }
@@ -159,8 +169,11 @@ pub struct Structure {
     pub association_types: BTreeMap<String, AssociationType>,
     pub families: BTreeMap<String, Family>,
     pub family_variants: BTreeMap<String, FamilyVariant>,
+    pub quality_rules: BTreeMap<String, QualityRule>,
     children: HashMap<String, Vec<String>>,
     regexes: HashMap<String, Regex>,
+    /// Compiled patterns of `matches` quality rules, by pattern.
+    patterns: HashMap<String, Regex>,
 }
 
 impl Structure {
@@ -204,6 +217,7 @@ impl Structure {
             EntityKind::AssociationType => drop(next.association_types.remove(key)),
             EntityKind::Family => drop(next.families.remove(key)),
             EntityKind::FamilyVariant => drop(next.family_variants.remove(key)),
+            EntityKind::QualityRule => drop(next.quality_rules.remove(key)),
         }
         next.reindex();
         next
@@ -226,6 +240,7 @@ impl Structure {
             Entity::AssociationType(e) => drop(self.association_types.insert(e.code.clone(), e)),
             Entity::Family(e) => drop(self.families.insert(e.code.clone(), e)),
             Entity::FamilyVariant(e) => drop(self.family_variants.insert(e.code.clone(), e)),
+            Entity::QualityRule(e) => drop(self.quality_rules.insert(e.code.clone(), e)),
         }
     }
 
@@ -250,6 +265,21 @@ impl Structure {
                 Regex::new(pattern).ok().map(|r| (a.code.clone(), r))
             })
             .collect();
+        self.patterns = self
+            .quality_rules
+            .values()
+            .filter_map(|r| match &r.condition {
+                Condition::Matches { pattern, .. } => {
+                    Regex::new(pattern).ok().map(|re| (pattern.clone(), re))
+                }
+                _ => None,
+            })
+            .collect();
+    }
+
+    /// A `matches` rule's compiled pattern.
+    pub fn pattern(&self, pattern: &str) -> Option<&Regex> {
+        self.patterns.get(pattern)
     }
 
     /// Every entity, in dependency order, as the store and the demo loader see them.
@@ -285,6 +315,12 @@ impl Structure {
                 .values()
                 .cloned()
                 .map(Entity::FamilyVariant),
+        );
+        all.extend(
+            self.quality_rules
+                .values()
+                .cloned()
+                .map(Entity::QualityRule),
         );
         all
     }

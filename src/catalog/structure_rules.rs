@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use regex::Regex;
 
 use super::codes::{check_code, check_currency_code, check_locale_code};
-use super::measure;
 use super::structure::{Entity, EntityKind, Structure};
 use super::{Attribute, AttributeType, Category, Channel, Family, FamilyVariant};
+use super::{constraints, measure};
 use crate::error::FieldError;
 
 /// Checks an entity that is about to be created or replaced.
@@ -44,6 +44,10 @@ pub fn check(structure: &Structure, entity: &Entity) -> Result<(), Vec<FieldErro
         Entity::AssociationType(t) => push(check_code("code", &t.code)),
         Entity::Family(f) => check_family(structure, f, &mut errors),
         Entity::FamilyVariant(v) => check_family_variant(structure, v, &mut errors),
+        Entity::QualityRule(r) => {
+            push(check_code("code", &r.code));
+            errors.extend(crate::quality::rules::check_rule(structure, r));
+        }
     }
     if errors.is_empty() {
         Ok(())
@@ -195,6 +199,7 @@ fn check_attribute(structure: &Structure, attribute: &Attribute, errors: &mut Ve
             ));
         }
     }
+    errors.extend(constraints::check_fit(attribute));
     if let (Some(min), Some(max)) = (attribute.constraints.min, attribute.constraints.max) {
         if min > max {
             errors.push(FieldError::invalid(
@@ -409,6 +414,27 @@ fn check_family_variant(
     }
 }
 
+/// Quality rules that name an entity in their scope or condition.
+fn rules_using(structure: &Structure, kind: EntityKind, key: &str) -> Vec<String> {
+    structure
+        .quality_rules
+        .values()
+        .filter(|r| {
+            let s = &r.scope;
+            let named = |list: &[String]| list.iter().any(|x| x == key);
+            match kind {
+                EntityKind::Attribute => r.condition.attributes().contains(&key),
+                EntityKind::Family => named(&s.families),
+                EntityKind::Category => named(&s.categories),
+                EntityKind::Channel => named(&s.channels),
+                EntityKind::Locale => named(&s.locales),
+                _ => false,
+            }
+        })
+        .map(|r| format!("quality rule {}", r.code))
+        .collect()
+}
+
 /// Checks that removing an entity leaves no other structure entity pointing at it.
 /// Products and models referring to it are checked by the store.
 pub fn check_removal(
@@ -475,8 +501,12 @@ pub fn check_removal(
                 .filter(|v| v.family == key)
                 .map(|v| format!("family variant {}", v.code)),
         ),
-        EntityKind::AttributeOption | EntityKind::AssociationType | EntityKind::FamilyVariant => {}
+        EntityKind::AttributeOption
+        | EntityKind::AssociationType
+        | EntityKind::FamilyVariant
+        | EntityKind::QualityRule => {}
     }
+    users.extend(rules_using(structure, kind, key));
     if users.is_empty() {
         Ok(())
     } else {

@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::measure;
 use super::structure::Structure;
 use super::{Attribute, AttributeType};
+use super::{constraints, measure};
 use crate::error::FieldError;
 
 pub const ALL_CHANNELS: &str = "<all_channels>";
@@ -172,6 +172,7 @@ pub fn normalize(
                         .unwrap_or_else(|| format!("{s:?} does not match {}", regex.as_str())));
                 }
             }
+            constraints::check_text(c, s)?;
             Ok(Some(Value::String(s.clone())))
         }
         AttributeType::Number => {
@@ -193,8 +194,9 @@ pub fn normalize(
             if s.is_empty() {
                 return Ok(None);
             }
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            let date = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_err(|_| format!("{s:?} is not a date in the form YYYY-MM-DD"))?;
+            constraints::check_date(c, date)?;
             Ok(Some(Value::String(s.clone())))
         }
         AttributeType::SimpleSelect => {

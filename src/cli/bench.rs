@@ -18,6 +18,11 @@ enum Kind {
     Product(bench::product::Args),
     /// Read pages of products after random cursors with a fixed number of requests in flight.
     Page(bench::page::Args),
+    /// Search over HTTP for typical queries, next to the same queries on the index directly
+    /// (run on the server's machine, with its data directory).
+    Search(bench::search::Args),
+    /// Time from a write's answer until a search finds it; run it during an import.
+    Searchable(bench::search::DelayArgs),
 }
 
 pub fn run(config: Config, args: Args) -> anyhow::Result<()> {
@@ -25,15 +30,32 @@ pub fn run(config: Config, args: Args) -> anyhow::Result<()> {
     let target = match &args.command {
         Kind::Product(a) => &a.target,
         Kind::Page(a) => &a.target,
+        Kind::Search(a) => &a.target,
+        Kind::Searchable(a) => {
+            let base = a
+                .url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen));
+            let report =
+                actix_web::rt::System::new().block_on(bench::search::delay(&base, a, &command))?;
+            print!("{report}");
+            return Ok(());
+        }
     };
     let base = target
         .url
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.listen));
+    if let Kind::Search(a) = &args.command {
+        let state = crate::app::AppState::open_for_bulk_load(config)?;
+        print!("{}", bench::search::run(&state, &base, a, &command)?);
+        return Ok(());
+    }
     let report: Report = actix_web::rt::System::new().block_on(async {
         match &args.command {
             Kind::Product(a) => bench::product::run(&base, a, command).await,
             Kind::Page(a) => bench::page::run(&base, a, command).await,
+            Kind::Search(_) | Kind::Searchable(_) => unreachable!("answered above"),
         }
     })?;
     print!("{report}");

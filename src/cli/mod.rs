@@ -6,6 +6,8 @@ mod bench;
 mod demo;
 mod generate;
 mod progress;
+mod quality;
+mod reindex;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,8 +63,14 @@ enum Command {
     Demo,
     /// Write a deterministic synthetic catalog of N products (and optionally a supplier CSV).
     Generate(generate::Args),
+    /// Rebuild the search index from the database and swap it in (a running server keeps
+    /// answering from the old one until then).
+    Reindex(reindex::Args),
     /// Measure the running service or the write path; see BENCHMARKS.md.
     Bench(bench::Args),
+    /// Data quality: `pim quality report [--channel C] [--locale L] [--family F] [--category C]`.
+    #[command(subcommand)]
+    Quality(quality::QualityCommand),
     /// Manage users: create, list, password, disable, enable.
     #[command(subcommand)]
     User(accounts::UserCommand),
@@ -107,6 +115,10 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { demo, .. } => {
             let state = AppState::open(config)?;
             accounts::first_admin(&state)?;
+            crate::service::recompute::spawn_worker(
+                state.catalog.clone(),
+                std::time::Duration::from_secs(1),
+            );
             if demo {
                 tracing::info!("{}", demo::load(&state)?);
                 print_demo_users(&state)?;
@@ -120,8 +132,10 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             print_demo_users(&state)
         }
         Command::User(command) => accounts::user(AppState::open(config)?, command),
+        Command::Quality(command) => quality::run(AppState::open(config)?, command),
         Command::Token(command) => accounts::token(AppState::open(config)?, command),
-        Command::Generate(args) => generate::run(AppState::open(config)?, args),
+        Command::Generate(args) => generate::run(AppState::open_for_bulk_load(config)?, args),
+        Command::Reindex(args) => reindex::run(AppState::open_for_bulk_load(config)?, args),
         Command::Bench(args) => bench::run(config, args),
         Command::Schema { write } => schema(write),
     }

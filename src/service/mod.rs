@@ -3,12 +3,16 @@
 //! transaction.
 
 pub mod accounts;
+mod asset_values;
 pub mod assets;
 mod authorized;
 pub mod models;
 mod parallel;
 pub mod products;
+pub(crate) mod quality;
+pub mod quality_report;
 pub mod reads;
+pub mod recompute;
 pub mod structure;
 
 use std::sync::{Arc, Mutex, RwLock};

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::products::ItemResult;
-use super::{Catalog, ItemStatus, now};
+use super::quality;
+use super::{Catalog, ItemStatus, asset_values, now};
 use crate::catalog::Structure;
 use crate::catalog::product::{
     self, ModelPatch, ParentInfo, Patch, apply_model_patch, diff_models,
@@ -52,6 +53,7 @@ impl Catalog {
                 results.push(result);
             }
             changes::append(conn, &events, origin, at)?;
+            refresh_variants(conn, &structure, &events)?;
             Ok(results)
         })
     }
@@ -74,6 +76,29 @@ impl Catalog {
             changes::append(conn, &[event], origin, now())
         })
     }
+}
+
+/// Variant products inherit from changed models: their completeness and issues are recomputed
+/// in the same transaction.
+fn refresh_variants(conn: &mut Conn<'_>, structure: &Structure, events: &[Event]) -> Result<()> {
+    let updated: Vec<String> = events
+        .iter()
+        .filter(|e| e.operation == Operation::Update)
+        .map(|e| e.code.clone())
+        .collect();
+    if updated.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = store::models::find_by_codes(conn, &updated)?
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    ids.extend(store::models::child_ids(conn, &ids)?);
+    let products = store::products::ids_under_models(conn, &ids)?;
+    for chunk in products.chunks(1000) {
+        quality::refresh(conn, structure, chunk)?;
+    }
+    Ok(())
 }
 
 enum Outcome {
@@ -123,6 +148,16 @@ fn upsert_one(
     let fields = diff_models(current.as_ref().map(|c| &c.model), Some(&next));
     if fields.is_empty() {
         return Ok(Outcome::Unchanged(current.map_or(0, |c| c.version)));
+    }
+    let assets = asset_values::load(conn, product::referenced_assets(structure, &next.values))?;
+    let errors = asset_values::check(
+        structure,
+        &assets,
+        &next.values,
+        current.as_ref().map(|c| &c.model.values),
+    );
+    if !errors.is_empty() {
+        return Ok(Outcome::Rejected(errors));
     }
     let axis_key = match (&parent, structure.family_variants.get(&next.family_variant)) {
         (Some(_), Some(variant)) => Some(product::axis_key(

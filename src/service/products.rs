@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::{Catalog, ItemStatus, now, parallel};
+use super::{Catalog, ItemStatus, asset_values, now, parallel, quality};
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::{
     self, ParentInfo, Patch, Product, ProductPatch, apply_product_patch, diff_products,
@@ -71,6 +71,8 @@ struct Candidate {
     raw_values: String,
     associations: String,
     fields: String,
+    /// Completeness and rule issues, stored with the product.
+    quality: String,
 }
 
 /// What checking one patch against the structure gave.
@@ -231,7 +233,30 @@ fn prepare(
     check_unique_values(conn, &mut candidates, results)?;
     check_axes(conn, &mut candidates, results)?;
     check_references(conn, structure, &mut candidates, results)?;
+    attach_quality(conn, structure, &mut candidates)?;
     Ok(candidates)
+}
+
+/// Completeness and rule issues of every candidate, as they will be stored.
+fn attach_quality(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    candidates: &mut [Candidate],
+) -> Result<()> {
+    let items: Vec<quality::Assessing<'_>> = candidates
+        .iter()
+        .map(|c| quality::Assessing {
+            family: c.next.family.as_deref(),
+            parent_id: c.parent_id,
+            categories: &c.next.categories,
+            values: &c.next.values,
+        })
+        .collect();
+    let qualities = quality::assess_many(conn, structure, &items)?;
+    for (c, q) in candidates.iter_mut().zip(qualities) {
+        c.quality = q;
+    }
+    Ok(())
 }
 
 fn evaluate(structure: &Structure, w: &Work<'_>) -> Result<Evaluated> {
@@ -269,6 +294,7 @@ fn evaluate(structure: &Structure, w: &Work<'_>) -> Result<Evaluated> {
         raw_values: serde_json::to_string(&next.values)?,
         associations: serde_json::to_string(&next.associations)?,
         fields: serde_json::to_string(&fields)?,
+        quality: String::new(),
         next,
         // Moved in by the caller: cloning stored products here would cost more than it saves.
         current: None,
@@ -414,11 +440,7 @@ fn check_references(
     } else {
         store::products::existing_sku_keys(conn, &wanted_skus.into_iter().collect::<Vec<_>>())?
     };
-    let known_assets = if wanted_assets.is_empty() {
-        BTreeSet::new()
-    } else {
-        store::assets::existing(conn, &wanted_assets.into_iter().collect::<Vec<_>>())?
-    };
+    let assets = asset_values::load(conn, wanted_assets)?;
     let sku_known = |sku: &str| {
         let key = sku_key(sku);
         in_batch.contains(&key) || known_skus.contains(&key)
@@ -437,35 +459,31 @@ fn check_references(
             let Some(attribute) = structure.attribute(v.attribute) else {
                 continue;
             };
+            if attribute.kind != AttributeType::ProductReferenceList {
+                continue;
+            }
             let path = values::value_path(v.attribute, v.scope, v.locale);
-            match attribute.kind {
-                AttributeType::ProductReferenceList => {
-                    for sku in v
-                        .data
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|s| s.as_str())
-                    {
-                        if !sku_known(sku) {
-                            errors.push(FieldError::not_found(
-                                path.clone(),
-                                format!("unknown product {sku:?}"),
-                            ));
-                        }
-                    }
+            for sku in v
+                .data
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str())
+            {
+                if !sku_known(sku) {
+                    errors.push(FieldError::not_found(
+                        path.clone(),
+                        format!("unknown product {sku:?}"),
+                    ));
                 }
-                AttributeType::Image | AttributeType::File => {
-                    if let Some(hash) = v.data.as_str().filter(|h| !known_assets.contains(*h)) {
-                        errors.push(FieldError::not_found(
-                            path,
-                            format!("unknown asset {hash}: upload it first"),
-                        ));
-                    }
-                }
-                _ => {}
             }
         }
+        errors.extend(asset_values::check(
+            structure,
+            &assets,
+            &c.next.values,
+            c.current.as_ref().map(|p| &p.product.values),
+        ));
         errors
     });
     Ok(())
@@ -511,6 +529,7 @@ fn write(
                         associations: c.associations,
                         updated: at,
                         version,
+                        quality: c.quality,
                     },
                 )?;
                 if current.product.categories != c.next.categories {
@@ -544,6 +563,7 @@ fn write(
                     created: at,
                     updated: at,
                     version: 1,
+                    quality: c.quality,
                 });
             }
         }

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use super::Catalog;
 use crate::catalog::codes::sku_key;
-use crate::error::Result;
+use crate::error::{Error, FieldError, Result};
 use crate::store::changes::{self, ChangeFilter, ChangeRow};
 use crate::store::models::{ModelFilter, StoredModel};
 use crate::store::products::{ProductFilter, StoredProduct};
@@ -24,6 +24,10 @@ pub struct ProductQuery {
     pub skus: Option<Vec<String>>,
     /// Code of a product model: its variant products.
     pub parent: Option<String>,
+    /// Channel, locale and percent: completeness there below it.
+    pub completeness_below: Option<(String, String, u8)>,
+    /// Products failing this quality rule.
+    pub failing_rule: Option<String>,
 }
 
 impl Catalog {
@@ -67,6 +71,10 @@ impl Catalog {
     }
 
     /// The store's filter for a query; None when it cannot match anything.
+    pub(crate) fn product_filter_of(&self, query: &ProductQuery) -> Result<Option<ProductFilter>> {
+        self.product_filter(query)
+    }
+
     fn product_filter(&self, query: &ProductQuery) -> Result<Option<ProductFilter>> {
         let structure = self.structure()?;
         let categories = query.categories.as_ref().map(|codes| {
@@ -95,6 +103,31 @@ impl Catalog {
                 .as_ref()
                 .map(|s| s.iter().map(|s| sku_key(s)).collect()),
             parent_id,
+            completeness_below: match &query.completeness_below {
+                Some((channel, locale, below)) => {
+                    let known = structure
+                        .channels
+                        .get(channel)
+                        .is_some_and(|c| c.locales.contains(locale));
+                    if !known {
+                        return Err(Error::field(FieldError::not_found(
+                            "filter.completeness",
+                            format!("channel {channel} has no locale {locale}"),
+                        )));
+                    }
+                    Some((channel.clone(), locale.clone(), *below))
+                }
+                None => None,
+            },
+            failing_rule: match &query.failing_rule {
+                Some(rule) if !structure.quality_rules.contains_key(rule) => {
+                    return Err(Error::field(FieldError::not_found(
+                        "filter.failingRule",
+                        format!("unknown quality rule {rule:?}"),
+                    )));
+                }
+                other => other.clone(),
+            },
         }))
     }
 

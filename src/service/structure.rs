@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::recompute::affects_quality;
 use super::{Catalog, ItemStatus, now};
 use crate::catalog::product::FieldChange;
 use crate::catalog::structure::{Entity, EntityKind, Structure};
@@ -92,6 +93,9 @@ impl Catalog {
             let at = now();
             store::structure::upsert(conn, &changed, at)?;
             changes::append(conn, &events, origin, at)?;
+            if changed.iter().any(|e| affects_quality(e.kind())) {
+                schedule_recompute(conn, "structure changed")?;
+            }
             let version = if changed.is_empty() {
                 store::structure::version(conn)?
             } else {
@@ -127,12 +131,24 @@ impl Catalog {
                 &diff_json(Some(before.to_json()), None),
             );
             changes::append(conn, &[event], origin, now())?;
+            if affects_quality(kind) {
+                schedule_recompute(conn, "structure entity deleted")?;
+            }
             let version = store::structure::bump_version(conn)?;
             Ok((version, structure.without(kind, key)))
         })?;
         self.install_structure(version, structure);
         Ok(())
     }
+}
+
+/// Queues the quality recompute in the change's own transaction, when there are products.
+fn schedule_recompute(conn: &mut Conn<'_>, reason: &str) -> Result<()> {
+    if store::products::any(conn)? {
+        let detail = serde_json::json!({ "reason": reason }).to_string();
+        store::jobs::enqueue(conn, super::recompute::KIND, &detail, now())?;
+    }
+    Ok(())
 }
 
 fn existing(structure: &Structure, kind: EntityKind, key: &str) -> Option<Entity> {
@@ -156,6 +172,7 @@ fn existing(structure: &Structure, kind: EntityKind, key: &str) -> Option<Entity
         EntityKind::FamilyVariant => {
             Entity::FamilyVariant(structure.family_variants.get(key)?.clone())
         }
+        EntityKind::QualityRule => Entity::QualityRule(structure.quality_rules.get(key)?.clone()),
     })
 }
 

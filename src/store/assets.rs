@@ -1,6 +1,6 @@
 //! Asset metadata rows; the bytes live in the blob store, addressed by the same hash.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -54,14 +54,6 @@ pub fn find_many(conn: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<AssetRow>
     Ok(out)
 }
 
-/// Which of these hashes are known.
-pub fn existing(conn: &mut Conn<'_>, hashes: &[String]) -> Result<BTreeSet<String>> {
-    Ok(find_many(conn, hashes)?
-        .into_iter()
-        .map(|a| a.hash)
-        .collect())
-}
-
 pub fn list(conn: &mut Conn<'_>, after: &str, limit: i64) -> Result<Vec<AssetRow>> {
     Ok(on!(conn, |c| assets::table
         .filter(assets::hash.gt(after))
@@ -69,4 +61,15 @@ pub fn list(conn: &mut Conn<'_>, after: &str, limit: i64) -> Result<Vec<AssetRow
         .limit(limit)
         .select(AssetRow::as_select())
         .load(c))?)
+}
+
+/// Width and height of the images among `hashes` (files and unknown hashes are left out).
+pub fn dimensions(conn: &mut Conn<'_>, hashes: &[String]) -> Result<HashMap<String, (u32, u32)>> {
+    Ok(find_many(conn, hashes)?
+        .into_iter()
+        .filter_map(|a| match (a.width, a.height) {
+            (Some(w), Some(h)) => Some((a.hash, (w.max(0) as u32, h.max(0) as u32))),
+            _ => None,
+        })
+        .collect())
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod changes;
 pub mod db;
+pub mod jobs;
 pub mod models;
 pub mod products;
 pub mod schema;

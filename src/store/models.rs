@@ -268,3 +268,15 @@ pub fn count_with_family_variant(conn: &mut Conn<'_>, family_variant: &str) -> R
         .count()
         .get_result(c))?)
 }
+
+/// Ids of the sub-models of the given models.
+pub fn child_ids(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        out.extend(on!(conn, |c| product_models::table
+            .filter(product_models::parent_id.eq_any(chunk))
+            .select(product_models::id)
+            .load::<i64>(c))?);
+    }
+    Ok(out)
+}

@@ -30,6 +30,7 @@ struct ProductRow {
     created: NaiveDateTime,
     updated: NaiveDateTime,
     version: i64,
+    quality: String,
 }
 
 /// A product as stored, with its bookkeeping.
@@ -41,6 +42,8 @@ pub struct StoredProduct {
     pub created: NaiveDateTime,
     pub updated: NaiveDateTime,
     pub version: i64,
+    /// Completeness and failed rules as stored (`quality::completeness::Quality`, JSON).
+    pub quality: String,
 }
 
 /// Which products to list; every field narrows the result.
@@ -54,6 +57,35 @@ pub struct ProductFilter {
     pub updated_since: Option<NaiveDateTime>,
     pub sku_keys: Option<Vec<String>>,
     pub parent_id: Option<i64>,
+    /// Channel, locale and percent: products whose completeness there is below it. The codes
+    /// must be checked against the structure (they are written into SQL).
+    pub completeness_below: Option<(String, String, u8)>,
+    /// A quality rule code (checked against the structure): products failing it.
+    pub failing_rule: Option<String>,
+}
+
+/// SQL conditions on the stored quality document, in each backend's JSON dialect.
+fn quality_conditions(f: &ProductFilter, sqlite: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((channel, locale, below)) = &f.completeness_below {
+        out.push(if sqlite {
+            format!("json_extract(quality, '$.completeness.{channel}.{locale}.ratio') < {below}")
+        } else {
+            format!(
+                "((quality::jsonb) #>> '{{completeness,{channel},{locale},ratio}}')::int < {below}"
+            )
+        });
+    }
+    if let Some(rule) = &f.failing_rule {
+        out.push(if sqlite {
+            format!(
+                "EXISTS (SELECT 1 FROM json_each(quality, '$.issues') WHERE json_extract(value, '$.rule') = '{rule}')"
+            )
+        } else {
+            format!("(quality::jsonb -> 'issues') @> '[{{\"rule\": \"{rule}\"}}]'::jsonb")
+        });
+    }
+    out
 }
 
 #[derive(Insertable)]
@@ -70,6 +102,7 @@ pub struct NewProductRow {
     pub created: NaiveDateTime,
     pub updated: NaiveDateTime,
     pub version: i64,
+    pub quality: String,
 }
 
 #[derive(AsChangeset)]
@@ -83,12 +116,16 @@ pub struct ProductChangeset {
     pub associations: String,
     pub updated: NaiveDateTime,
     pub version: i64,
+    pub quality: String,
 }
 
 macro_rules! filtered {
-    ($filter:expr) => {{
+    ($filter:expr, $sqlite:expr) => {{
         let f: &ProductFilter = $filter;
         let mut q = products::table.into_boxed();
+        for condition in quality_conditions(f, $sqlite) {
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&condition));
+        }
         if let Some(families) = &f.families {
             q = q.filter(products::family.eq_any(families.clone()));
         }
@@ -138,7 +175,8 @@ pub fn list(
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredProduct>> {
-    let rows: Vec<ProductRow> = on!(conn, |c| filtered!(filter)
+    let sqlite = matches!(conn, Conn::Sqlite(_));
+    let rows: Vec<ProductRow> = on!(conn, |c| filtered!(filter, sqlite)
         .filter(products::id.gt(after))
         .order(products::id.asc())
         .limit(limit)
@@ -148,7 +186,8 @@ pub fn list(
 }
 
 pub fn count(conn: &mut Conn<'_>, filter: &ProductFilter) -> Result<i64> {
-    let n = on!(conn, |c| filtered!(filter).count().get_result(c))?;
+    let sqlite = matches!(conn, Conn::Sqlite(_));
+    let n = on!(conn, |c| filtered!(filter, sqlite).count().get_result(c))?;
     Ok(n)
 }
 
@@ -209,6 +248,7 @@ fn hydrate(conn: &mut Conn<'_>, rows: Vec<ProductRow>) -> Result<Vec<StoredProdu
                 created: row.created,
                 updated: row.updated,
                 version: row.version,
+                quality: row.quality,
             })
         })
         .collect()
@@ -250,7 +290,7 @@ pub fn insert(conn: &mut Conn<'_>, rows: &[NewProductRow]) -> Result<HashMap<Str
                     (products::id.eq(id), row)
                 })
                 .collect();
-            // 12 parameters a row.
+            // 13 parameters a row.
             for chunk in with_ids.chunks(2500) {
                 diesel::insert_into(products::table)
                     .values(chunk.to_vec())
@@ -275,6 +315,71 @@ pub fn update(conn: &mut Conn<'_>, id: i64, changes: &ProductChangeset) -> Resul
         .set(changes)
         .execute(c))?;
     Ok(())
+}
+
+/// Stores a recomputed quality unless the product changed since it was read (the write path
+/// then stored a fresher one); true when written.
+pub fn set_quality(conn: &mut Conn<'_>, id: i64, version: i64, quality: &str) -> Result<bool> {
+    let n = on!(conn, |c| diesel::update(
+        products::table
+            .find(id)
+            .filter(products::version.eq(version))
+    )
+    .set(products::quality.eq(quality))
+    .execute(c))?;
+    Ok(n == 1)
+}
+
+/// The stored quality of the products matching `filter` after id `after`, in id order.
+pub fn qualities(
+    conn: &mut Conn<'_>,
+    filter: &ProductFilter,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    let sqlite = matches!(conn, Conn::Sqlite(_));
+    Ok(on!(conn, |c| filtered!(filter, sqlite)
+        .filter(products::id.gt(after))
+        .order(products::id)
+        .limit(limit)
+        .select((products::id, products::quality))
+        .load(c))?)
+}
+
+/// Products after id `after`, in id order: a page of a full scan.
+pub fn scan(conn: &mut Conn<'_>, after: i64, limit: i64) -> Result<Vec<StoredProduct>> {
+    let rows = on!(conn, |c| products::table
+        .filter(products::id.gt(after))
+        .order(products::id)
+        .limit(limit)
+        .select(ProductRow::as_select())
+        .load(c))?;
+    hydrate(conn, rows)
+}
+
+/// Products of the given models (variants), for recomputing what they inherit.
+pub fn ids_under_models(conn: &mut Conn<'_>, model_ids: &[i64]) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in model_ids.chunks(IN_CHUNK) {
+        out.extend(on!(conn, |c| products::table
+            .filter(products::parent_id.eq_any(chunk))
+            .select(products::id)
+            .load::<i64>(c))?);
+    }
+    Ok(out)
+}
+
+/// Whether any product exists.
+pub fn any(conn: &mut Conn<'_>) -> Result<bool> {
+    let first: Option<i64> = on!(conn, |c| products::table
+        .select(products::id)
+        .first(c)
+        .optional())?;
+    Ok(first.is_some())
+}
+
+pub fn count_all(conn: &mut Conn<'_>) -> Result<i64> {
+    Ok(on!(conn, |c| products::table.count().get_result(c))?)
 }
 
 pub fn delete(conn: &mut Conn<'_>, id: i64) -> Result<()> {

@@ -45,6 +45,7 @@ diesel::table! {
         created -> Timestamp,
         updated -> Timestamp,
         version -> BigInt,
+        quality -> Text,
     }
 }
 
@@ -142,6 +143,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        state -> Text,
+        detail -> Text,
+        total -> BigInt,
+        done -> BigInt,
+        cursor -> BigInt,
+        error -> Nullable<Text>,
+        worker -> Nullable<Text>,
+        heartbeat -> Nullable<Timestamp>,
+        created -> Timestamp,
+        started -> Nullable<Timestamp>,
+        finished -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     structure_entities,
     counters,
@@ -155,4 +174,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     api_tokens,
+    jobs,
 );

@@ -112,6 +112,7 @@ fn operations() -> Vec<Op> {
         ),
         op("product", r#"{ product(sku: "M-1") { sku } }"#, READERS),
         op("products", "{ products { totalCount } }", READERS),
+        op("search", "{ search { total } }", READERS),
         op(
             "productModel",
             r#"{ productModel(code: "none") { code } }"#,
@@ -124,6 +125,13 @@ fn operations() -> Vec<Op> {
         ),
         op("asset", r#"{ asset(hash: "00") { hash } }"#, READERS),
         op("changes", "{ changes { head } }", READERS),
+        op("qualityRules", "{ qualityRules { code } }", READERS),
+        op(
+            "qualityReport",
+            r#"{ qualityReport(channel: "webshop", locale: "en_US") { products } }"#,
+            READERS,
+        ),
+        op("jobs", "{ jobs { state } }", READERS),
         op("users", "{ users { email } }", ADMINS),
         op("user", r#"{ user(id: "1") { email } }"#, ADMINS),
         op("apiTokens", "{ apiTokens { name prefix } }", ADMINS),
@@ -288,6 +296,17 @@ fn operations() -> Vec<Op> {
             EDITORS,
         ),
         op("uploadAsset", "multipart", EDITORS),
+        op(
+            "saveQualityRule",
+            r#"mutation { saveQualityRule(input: {code: "named", condition: {type: "required", attribute: "name"}, severity: WARNING}) { code } }"#,
+            EDITORS,
+        ),
+        with_setup(
+            "deleteQualityRule",
+            r#"mutation { saveQualityRule(input: {code: "tmp_rule", condition: {type: "required", attribute: "name"}, severity: WARNING}) { code } }"#,
+            r#"mutation { deleteQualityRule(code: "tmp_rule") }"#,
+            EDITORS,
+        ),
         op(
             "signOut",
             "mutation { signOut }",

@@ -105,6 +105,14 @@ impl From<ProductModelInput> for ModelPatch {
 }
 
 #[derive(InputObject, Clone, Default)]
+pub struct CompletenessFilterInput {
+    pub channel: String,
+    pub locale: String,
+    /// Percent, 1 to 100: products below it match.
+    pub below: u8,
+}
+
+#[derive(InputObject, Default, Clone)]
 pub struct ProductFilterInput {
     pub families: Option<Vec<String>>,
     /// Products in these categories or below them.
@@ -115,4 +123,10 @@ pub struct ProductFilterInput {
     pub skus: Option<Vec<String>>,
     /// Variant products of this product model.
     pub parent: Option<String>,
+    /// Products whose completeness in a channel and locale is below a percent.
+    pub completeness: Option<CompletenessFilterInput>,
+    /// Products failing this quality rule (in any channel and locale).
+    pub failing_rule: Option<String>,
+    /// Conditions on attribute values; answered by the search index (searchable within 1 s).
+    pub attributes: Option<Vec<super::search_query::AttributeFilterInput>>,
 }

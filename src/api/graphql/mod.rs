@@ -12,7 +12,9 @@ mod mutation;
 mod product_mutation;
 mod product_query;
 mod product_types;
+mod quality;
 mod query;
+mod search_query;
 mod structure_inputs;
 mod structure_types;
 
@@ -22,6 +24,7 @@ use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
 
 use crate::config::GraphqlConfig;
 use crate::error::Error;
+use crate::search::Search;
 use crate::service::Catalog;
 use crate::service::accounts::Accounts;
 
@@ -36,6 +39,7 @@ pub type PimSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn build_schema(
     catalog: Arc<Catalog>,
     accounts: Arc<Accounts>,
+    search: Arc<Search>,
     config: &GraphqlConfig,
 ) -> PimSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
@@ -44,7 +48,8 @@ pub fn build_schema(
         .data(loaders::models(catalog.clone()))
         .data(loaders::products(catalog.clone()))
         .data(catalog)
-        .data(accounts);
+        .data(accounts)
+        .data(search);
     if !config.introspection {
         builder = builder.disable_introspection();
     }

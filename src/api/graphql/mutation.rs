@@ -6,6 +6,7 @@ use async_graphql::{Context, MergedObject, Object};
 
 use super::auth_mutation::AuthMutation;
 use super::product_mutation::ProductMutation;
+use super::quality::QualityMutation;
 use super::structure_inputs::{
     AssociationTypeInput, AttributeGroupInput, AttributeInput, AttributeOptionInput, CategoryInput,
     ChannelInput, CurrencyInput, FamilyInput, FamilyVariantInput, LocaleInput,
@@ -20,7 +21,12 @@ use crate::catalog::Structure;
 use crate::catalog::structure::{Entity, EntityKind, option_key};
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(StructureMutation, ProductMutation, AuthMutation);
+pub struct Mutation(
+    StructureMutation,
+    ProductMutation,
+    AuthMutation,
+    QualityMutation,
+);
 
 #[derive(Default)]
 pub struct StructureMutation;

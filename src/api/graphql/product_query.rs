@@ -90,6 +90,9 @@ impl ProductQuery {
         let limit = page_size(first)?;
         let after = cursor::decode("p", after.as_deref())?;
         let f = filter.unwrap_or_default();
+        if f.attributes.as_ref().is_some_and(|a| !a.is_empty()) {
+            return super::search_query::products(ctx, f, after, limit).await;
+        }
         let query = reads::ProductQuery {
             families: f.families,
             categories: f.categories,
@@ -97,6 +100,8 @@ impl ProductQuery {
             updated_since: f.updated_since,
             skus: f.skus,
             parent: f.parent,
+            completeness_below: f.completeness.map(|c| (c.channel, c.locale, c.below)),
+            failing_rule: f.failing_rule,
         };
         let s = structure(ctx).await?;
         let q = query.clone();
@@ -105,6 +110,7 @@ impl ProductQuery {
             edges: product_edges(&s, page),
             has_next_page: more,
             query,
+            total: None,
         })
     }
 

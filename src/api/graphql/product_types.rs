@@ -181,6 +181,28 @@ impl ProductObj {
     async fn values_document(&self) -> Json<&ValueDoc> {
         Json(&self.p.product.values)
     }
+    /// Completeness per channel and locale (each narrowed when given): the share of required
+    /// attributes with a value, inherited ones counted, and what is missing.
+    async fn completeness(
+        &self,
+        channel: Option<String>,
+        locale: Option<String>,
+    ) -> Vec<super::quality::CompletenessObj> {
+        super::quality::completeness_of(&self.quality(), channel.as_deref(), locale.as_deref())
+    }
+    /// Quality rules the product fails, per channel and locale (each narrowed when given).
+    async fn quality_issues(
+        &self,
+        channel: Option<String>,
+        locale: Option<String>,
+    ) -> Vec<super::quality::QualityIssueObj> {
+        super::quality::issues_of(
+            &self.s,
+            &self.quality(),
+            channel.as_deref(),
+            locale.as_deref(),
+        )
+    }
     /// The label attribute's value in `locale`, inherited if need be; the SKU when there is none.
     async fn label(
         &self,
@@ -357,6 +379,8 @@ pub struct ProductConnection {
     pub edges: Vec<ProductEdge>,
     pub has_next_page: bool,
     pub query: ProductQuery,
+    /// Known when the page came from the search index, which counts as it pages.
+    pub total: Option<i64>,
 }
 
 #[Object]
@@ -375,6 +399,9 @@ impl ProductConnection {
     }
     /// Products matching the filter, all pages together. Costs a count query: ask only when shown.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        if let Some(total) = self.total {
+            return Ok(total);
+        }
         let query = self.query.clone();
         blocking(ctx, move |c| c.count_products(&query)).await
     }

@@ -7,6 +7,8 @@ use async_graphql::{Context, MergedObject, Object};
 use super::auth_query::AuthQuery;
 use super::changes::ChangeQuery;
 use super::product_query::ProductQuery;
+use super::quality::QualityQuery;
+use super::search_query::SearchQuery;
 use super::structure_types::{
     AssociationTypeObj, AttributeGroupObj, AttributeObj, CategoryObj, ChannelObj, CurrencyObj,
     FamilyObj, FamilyVariantObj, GqlAttributeType, In, LocaleObj, MeasurementFamilyObj,
@@ -16,7 +18,15 @@ use crate::auth::Action;
 use crate::catalog::{AttributeType, Structure, measure};
 
 #[derive(MergedObject, Default)]
-pub struct Query(StructureQuery, ProductQuery, ChangeQuery, AuthQuery);
+pub struct Query(
+    StructureQuery,
+    ProductQuery,
+    ChangeQuery,
+    AuthQuery,
+    SearchQuery,
+    QualityQuery,
+    super::quality::JobQuery,
+);
 
 #[derive(Default)]
 pub struct StructureQuery;

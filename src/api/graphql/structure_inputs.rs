@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use async_graphql::InputObject;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::structure_types::GqlAttributeType;
+use super::structure_types::{GqlAttributeType, GqlTextValidation};
 use crate::catalog::structure::Entity;
 use crate::catalog::{self, Labels};
 use crate::error::{Error, FieldError};
@@ -76,6 +77,23 @@ pub struct ConstraintsInput {
     pub max: Option<String>,
     pub decimals_allowed: Option<bool>,
     pub negative_allowed: Option<bool>,
+    /// Text attributes (GTIN also identifier): a format values must follow.
+    pub validation: Option<GqlTextValidation>,
+    /// Text, textarea and rich text: false refuses values holding HTML tags.
+    pub html_allowed: Option<bool>,
+    /// Date attributes: the earliest allowed date, YYYY-MM-DD.
+    pub min_date: Option<String>,
+    /// Date attributes: the latest allowed date, YYYY-MM-DD.
+    pub max_date: Option<String>,
+    /// Image and file attributes: file name extensions allowed, like `pdf` (case ignored).
+    pub allowed_extensions: Option<Vec<String>>,
+    /// Image and file attributes: the largest file allowed, in bytes.
+    pub max_file_bytes: Option<u64>,
+    /// Image attributes: dimensions in pixels.
+    pub min_width: Option<u32>,
+    pub max_width: Option<u32>,
+    pub min_height: Option<u32>,
+    pub max_height: Option<u32>,
 }
 
 #[derive(InputObject)]
@@ -158,6 +176,18 @@ fn decimal(field: &str, v: Option<String>) -> Result<Option<Decimal>, Error> {
     .transpose()
 }
 
+fn date(field: &str, v: Option<String>) -> Result<Option<NaiveDate>, Error> {
+    v.map(|s| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::field(FieldError::invalid(
+                field,
+                format!("{s:?} is not a date in the form YYYY-MM-DD"),
+            ))
+        })
+    })
+    .transpose()
+}
+
 impl From<LocaleInput> for Entity {
     fn from(i: LocaleInput) -> Self {
         Entity::Locale(catalog::Locale {
@@ -233,6 +263,16 @@ impl TryFrom<AttributeInput> for Entity {
                 max: decimal("constraints.max", c.max)?,
                 decimals_allowed: c.decimals_allowed,
                 negative_allowed: c.negative_allowed,
+                validation: c.validation.map(Into::into),
+                html_allowed: c.html_allowed,
+                min_date: date("constraints.min_date", c.min_date)?,
+                max_date: date("constraints.max_date", c.max_date)?,
+                allowed_extensions: c.allowed_extensions,
+                max_file_bytes: c.max_file_bytes,
+                min_width: c.min_width,
+                max_width: c.max_width,
+                min_height: c.min_height,
+                max_height: c.max_height,
             },
         }))
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Enum, Object, SimpleObject};
 
 use crate::catalog::measure;
-use crate::catalog::{self, AttributeType, Labels, Structure};
+use crate::catalog::{self, AttributeType, Labels, Structure, TextValidation};
 
 #[derive(SimpleObject, Clone)]
 pub struct Label {
@@ -91,6 +91,37 @@ impl From<GqlAttributeType> for AttributeType {
             GqlAttributeType::Image => Self::Image,
             GqlAttributeType::File => Self::File,
             GqlAttributeType::ProductReferenceList => Self::ProductReferenceList,
+        }
+    }
+}
+
+/// A format a text attribute's values must follow.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "TextValidation", rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum GqlTextValidation {
+    /// GTIN-8, UPC-A, EAN-13 or GTIN-14 with a correct GS1 check digit.
+    Gtin,
+    /// An absolute http or https address with a host.
+    Url,
+    Email,
+}
+
+impl From<TextValidation> for GqlTextValidation {
+    fn from(v: TextValidation) -> Self {
+        match v {
+            TextValidation::Gtin => Self::Gtin,
+            TextValidation::Url => Self::Url,
+            TextValidation::Email => Self::Email,
+        }
+    }
+}
+
+impl From<GqlTextValidation> for TextValidation {
+    fn from(v: GqlTextValidation) -> Self {
+        match v {
+            GqlTextValidation::Gtin => Self::Gtin,
+            GqlTextValidation::Url => Self::Url,
+            GqlTextValidation::Email => Self::Email,
         }
     }
 }
@@ -241,6 +272,8 @@ impl AttributeGroupObj {
     }
 }
 
+/// What an attribute demands of its values beyond its type; unset means unconstrained. See
+/// docs/values.md for which constraint fits which attribute type.
 #[derive(SimpleObject)]
 pub struct ConstraintsObj {
     max_length: Option<u32>,
@@ -250,6 +283,18 @@ pub struct ConstraintsObj {
     max: Option<String>,
     decimals_allowed: Option<bool>,
     negative_allowed: Option<bool>,
+    validation: Option<GqlTextValidation>,
+    html_allowed: Option<bool>,
+    /// YYYY-MM-DD.
+    min_date: Option<String>,
+    /// YYYY-MM-DD.
+    max_date: Option<String>,
+    allowed_extensions: Option<Vec<String>>,
+    max_file_bytes: Option<u64>,
+    min_width: Option<u32>,
+    max_width: Option<u32>,
+    min_height: Option<u32>,
+    max_height: Option<u32>,
 }
 
 #[Object(name = "Attribute")]
@@ -305,6 +350,16 @@ impl AttributeObj {
             max: c.max.map(|d| d.normalize().to_string()),
             decimals_allowed: c.decimals_allowed,
             negative_allowed: c.negative_allowed,
+            validation: c.validation.map(Into::into),
+            html_allowed: c.html_allowed,
+            min_date: c.min_date.map(|d| d.to_string()),
+            max_date: c.max_date.map(|d| d.to_string()),
+            allowed_extensions: c.allowed_extensions.clone(),
+            max_file_bytes: c.max_file_bytes,
+            min_width: c.min_width,
+            max_width: c.max_width,
+            min_height: c.min_height,
+            max_height: c.max_height,
         }
     }
     /// Options of a select attribute, in sort order.

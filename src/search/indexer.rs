@@ -1,0 +1,344 @@
+//! The indexer thread: follows the change log from the position stored in the index's last
+//! commit, refreshes the documents each event touches, commits (with the new position) as soon
+//! as it has caught up, and at least every half second under a steady stream of writes. A write
+//! is searchable on this node well within a second. It also picks up an index `pim reindex`
+//! swapped in.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexWriter, Term};
+
+use super::Shared;
+use super::directory::{OpenIndex, Position, internal};
+use super::document::{self, Source, facet};
+use super::reindex;
+use super::schema::{ATTRIBUTE, FAMILY, ID};
+use crate::catalog::Structure;
+use crate::catalog::codes::sku_key;
+use crate::error::Result;
+use crate::service::Catalog;
+use crate::service::reads::ancestors_of;
+use crate::store;
+use crate::store::changes::{ChangeFilter, ChangeRow};
+use crate::store::products::StoredProduct;
+
+/// Events read per step.
+const BATCH: i64 = 2000;
+/// How often an idle indexer looks for new events.
+const POLL: Duration = Duration::from_millis(50);
+/// Commits are at most this far apart while events keep coming.
+const MAX_COMMIT_INTERVAL: Duration = Duration::from_millis(500);
+/// And at least this far apart, so a trickle of writes does not commit per event.
+const MIN_COMMIT_INTERVAL: Duration = Duration::from_millis(100);
+/// How often to look for an index swapped in by `pim reindex`.
+const SWAP_CHECK: Duration = Duration::from_secs(1);
+/// Wait after a failure (the database restarting, say) before trying again.
+const RETRY: Duration = Duration::from_secs(1);
+/// Memory tantivy may use while following the log.
+const FOLLOW_MEMORY: usize = 64 * 1024 * 1024;
+/// Products whose documents are rebuilt per database query.
+const REFRESH_CHUNK: usize = 1000;
+/// A node's first build commits this often, so searches see its progress.
+const FIRST_BUILD_COMMIT: u64 = 100_000;
+/// An index this many events behind (a bulk load while no server ran) is rebuilt in one pass
+/// rather than replayed event by event.
+const REBUILD_BEHIND: i64 = 200_000;
+
+pub(super) fn run(shared: Arc<Shared>, catalog: Arc<Catalog>) {
+    let mut follower = loop {
+        if shared.stopped() {
+            return;
+        }
+        match Follower::start(&shared, &catalog) {
+            Ok(Some(f)) => break f,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::error!(error = %e, "search indexer cannot start; retrying");
+                shared.pause(RETRY * 5);
+            }
+        }
+    };
+    while !shared.stopped() {
+        match follower.step() {
+            Ok(true) => {}
+            Ok(false) => shared.pause(POLL),
+            Err(e) => {
+                tracing::warn!(error = %e, position = follower.position, "search indexer step failed; retrying");
+                shared.pause(RETRY);
+            }
+        }
+    }
+    if follower.pending {
+        if let Err(e) = follower.commit() {
+            tracing::warn!(error = %e, "search indexer could not commit on shutdown");
+        }
+    }
+}
+
+struct Follower<'a> {
+    shared: &'a Shared,
+    catalog: &'a Catalog,
+    open: Arc<OpenIndex>,
+    writer: IndexWriter,
+    position: i64,
+    pending: bool,
+    last_commit: Instant,
+    last_swap_check: Instant,
+    structure: (i64, Arc<Structure>),
+}
+
+/// The index's writer; None when another process (a running server, `pim reindex` about to
+/// swap) holds it.
+fn writer(open: &OpenIndex) -> Result<Option<IndexWriter>> {
+    match open.index.writer_with_num_threads(1, FOLLOW_MEMORY) {
+        Ok(w) => Ok(Some(w)),
+        Err(tantivy::TantivyError::LockFailure(..)) => Ok(None),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+impl<'a> Follower<'a> {
+    /// Opens the writer and, for an index never built, builds it from the database first.
+    /// None when stopped during that build.
+    fn start(shared: &'a Shared, catalog: &'a Catalog) -> Result<Option<Follower<'a>>> {
+        let open = shared.current();
+        let Some(mut writer) = writer(&open)? else {
+            tracing::info!(index = %open.name, "another process keeps this search index current; not following the change log here");
+            return Ok(None);
+        };
+        let head = catalog.change_head()?;
+        let stored = open.position()?.seq;
+        let position = match stored {
+            Some(seq) if head - seq < REBUILD_BEHIND => seq,
+            _ => {
+                // A new index shows its progress; an old one keeps answering until replaced.
+                let commit_every = stored.is_none().then_some(FIRST_BUILD_COMMIT);
+                let started = Instant::now();
+                tracing::info!(index = %open.name, "building the search index from the database");
+                let built = reindex::fill(
+                    catalog,
+                    &open,
+                    &mut writer,
+                    commit_every,
+                    &|| shared.stopped(),
+                    &mut |_| {},
+                )?;
+                let Some(seq) = built else { return Ok(None) };
+                open.reader.reload().map_err(internal)?;
+                tracing::info!(index = %open.name, seconds = started.elapsed().as_secs_f64(), position = seq, "search index built");
+                seq
+            }
+        };
+        shared.publish(position);
+        let (version, structure) = reindex::load_structure(catalog)?;
+        Ok(Some(Follower {
+            shared,
+            catalog,
+            open,
+            writer,
+            position,
+            pending: false,
+            last_commit: Instant::now(),
+            last_swap_check: Instant::now(),
+            structure: (version, Arc::new(structure)),
+        }))
+    }
+
+    /// Applies the next events; true when more are waiting.
+    fn step(&mut self) -> Result<bool> {
+        if self.last_swap_check.elapsed() >= SWAP_CHECK {
+            self.last_swap_check = Instant::now();
+            self.follow_swap()?;
+        }
+        let events = self
+            .catalog
+            .changes(self.position, BATCH, &ChangeFilter::default())?;
+        let caught_up = (events.len() as i64) < BATCH;
+        if let Some(last) = events.last() {
+            self.apply(&events)?;
+            self.position = last.seq;
+            self.pending = true;
+        }
+        let since = self.last_commit.elapsed();
+        if self.pending
+            && ((caught_up && since >= MIN_COMMIT_INTERVAL) || since >= MAX_COMMIT_INTERVAL)
+        {
+            self.commit()?;
+        }
+        Ok(!caught_up)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        reindex::commit(&mut self.writer, Position::at(self.position))?;
+        self.open.reader.reload().map_err(internal)?;
+        self.pending = false;
+        self.last_commit = Instant::now();
+        self.shared.publish(self.position);
+        Ok(())
+    }
+
+    /// Switches to the index `pim reindex` made current, if it did.
+    fn follow_swap(&mut self) -> Result<()> {
+        let Some(name) = self.shared.layout.current()? else {
+            return Ok(());
+        };
+        if name == self.open.name {
+            return Ok(());
+        }
+        let index =
+            tantivy::Index::open_in_dir(self.shared.layout.path(&name)).map_err(internal)?;
+        let open = OpenIndex::new(name.clone(), index)?;
+        let Some(seq) = open.position()?.seq else {
+            return Ok(());
+        };
+        let Some(next_writer) = writer(&open)? else {
+            return Ok(());
+        };
+        let old = std::mem::replace(&mut self.writer, next_writer);
+        drop(old);
+        let open = Arc::new(open);
+        self.open = open.clone();
+        self.shared.replace(open);
+        self.position = seq;
+        self.pending = false;
+        self.shared.publish(seq);
+        self.shared.layout.remove_unused(&name);
+        tracing::info!(index = %name, position = seq, "switched to the rebuilt search index");
+        Ok(())
+    }
+
+    /// The structure as of now: events about products may name entities the catalog's
+    /// cache has not seen yet.
+    fn structure(&mut self) -> Result<Arc<Structure>> {
+        let version = self.catalog.db().read(store::structure::version)?;
+        if version != self.structure.0 {
+            let (version, structure) = reindex::load_structure(self.catalog)?;
+            self.structure = (version, Arc::new(structure));
+        }
+        Ok(self.structure.1.clone())
+    }
+
+    /// Rebuilds the documents of every product the events touch: the products themselves,
+    /// those below a changed product model, and those carrying a changed category, option,
+    /// attribute or family. Each is read as it is now, so replaying an event is harmless.
+    fn apply(&mut self, events: &[ChangeRow]) -> Result<()> {
+        let fields = &self.open.fields;
+        let mut skus: BTreeSet<String> = BTreeSet::new();
+        let mut dependents: Vec<Term> = Vec::new();
+        for e in events {
+            match e.entity.as_str() {
+                "product" => {
+                    skus.insert(sku_key(&e.code));
+                }
+                "product_model" => dependents.push(Term::from_field_text(fields.models, &e.code)),
+                "category" => dependents.push(Term::from_field_text(fields.categories, &e.code)),
+                "attribute" => dependents.push(Term::from_field_text(fields.attributes, &e.code)),
+                "attribute_option" => {
+                    if let Some((attribute, option)) = e.code.split_once('/') {
+                        dependents.push(Term::from_facet(
+                            fields.facets,
+                            &facet(ATTRIBUTE, &[attribute, option]),
+                        ));
+                    }
+                }
+                "family" => {
+                    dependents.push(Term::from_facet(fields.facets, &facet(FAMILY, &[&e.code])))
+                }
+                _ => {}
+            }
+        }
+        let structure = self.structure()?;
+        let keys: Vec<String> = skus.iter().cloned().collect();
+        for chunk in keys.chunks(REFRESH_CHUNK) {
+            let found = self
+                .catalog
+                .db()
+                .read(|c| store::products::find_by_sku_keys(c, chunk))?;
+            let present: BTreeSet<String> = found.iter().map(|p| sku_key(&p.product.sku)).collect();
+            for key in chunk.iter().filter(|k| !present.contains(*k)) {
+                self.writer
+                    .delete_term(Term::from_field_text(self.open.fields.sku, key));
+            }
+            self.upsert(&structure, found)?;
+        }
+        if !dependents.is_empty() {
+            let ids: Vec<i64> = self.ids_matching(dependents)?;
+            for chunk in ids.chunks(REFRESH_CHUNK) {
+                let found = self
+                    .catalog
+                    .db()
+                    .read(|c| store::products::find_by_ids(c, chunk))?
+                    .into_iter()
+                    .filter(|p| !skus.contains(&sku_key(&p.product.sku)))
+                    .collect();
+                self.upsert(&structure, found)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn upsert(&self, structure: &Structure, products: Vec<StoredProduct>) -> Result<()> {
+        let parents: Vec<i64> = products.iter().filter_map(|p| p.parent_id).collect();
+        let models = self.catalog.model_chains(&parents)?;
+        for product in &products {
+            let source = Source {
+                product,
+                chain: ancestors_of(product.parent_id, &models),
+            };
+            let doc = document::build(structure, &self.open.fields, &source);
+            self.writer.delete_term(Term::from_field_text(
+                self.open.fields.sku,
+                &sku_key(&product.product.sku),
+            ));
+            self.writer.add_document(doc).map_err(internal)?;
+        }
+        Ok(())
+    }
+
+    /// Product ids of the committed documents holding any of the terms.
+    fn ids_matching(&self, terms: Vec<Term>) -> Result<Vec<i64>> {
+        let query = BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|t| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect(),
+        );
+        let searcher = self.open.reader.searcher();
+        let docs = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(internal)?;
+        let mut by_segment: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for address in docs {
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push(address.doc_id);
+        }
+        let mut ids = Vec::new();
+        for (segment, docs) in by_segment {
+            let column = searcher
+                .segment_reader(segment)
+                .fast_fields()
+                .u64(ID)
+                .map_err(internal)?;
+            ids.extend(
+                docs.into_iter()
+                    .filter_map(|d| column.first(d))
+                    .map(|id| id as i64),
+            );
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+}

@@ -1,0 +1,124 @@
+//! The write path's quality step, shared with the recompute job: completeness and rule issues of
+//! products, with values and categories inherited from their models and the sizes of their images.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::parallel;
+use super::reads::ancestors_of;
+use crate::catalog::product::{self, merge_inherited};
+use crate::catalog::{Structure, ValueDoc};
+use crate::error::Result;
+use crate::quality::completeness::assess;
+use crate::quality::rules::Subject;
+use crate::store::{self, Conn};
+
+/// What the quality of one product is computed from.
+pub(crate) struct Assessing<'a> {
+    pub family: Option<&'a str>,
+    pub parent_id: Option<i64>,
+    pub categories: &'a BTreeSet<String>,
+    pub values: &'a ValueDoc,
+}
+
+/// The stored form (JSON) of each product's quality, in input order.
+pub(crate) fn assess_many(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    items: &[Assessing<'_>],
+) -> Result<Vec<String>> {
+    let parents: Vec<i64> = items
+        .iter()
+        .filter_map(|i| i.parent_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let models = if parents.is_empty() {
+        HashMap::new()
+    } else {
+        store::models::find_with_ancestors(conn, &parents)?
+    };
+    // Variant products are judged on what they show: their own values over their models'.
+    let inherited: Vec<Option<(ValueDoc, BTreeSet<String>)>> = items
+        .iter()
+        .map(|item| {
+            let chain = ancestors_of(item.parent_id, &models);
+            if chain.is_empty() {
+                return None;
+            }
+            let (values, _) = merge_inherited(
+                item.values,
+                chain
+                    .iter()
+                    .map(|m| (m.model.code.as_str(), &m.model.values)),
+            );
+            let mut categories = item.categories.clone();
+            for m in &chain {
+                categories.extend(m.model.categories.iter().cloned());
+            }
+            Some((values, categories))
+        })
+        .collect();
+    let view = |i: usize| -> (&ValueDoc, &BTreeSet<String>) {
+        match &inherited[i] {
+            Some((values, categories)) => (values, categories),
+            None => (items[i].values, items[i].categories),
+        }
+    };
+    let images: Vec<String> = (0..items.len())
+        .flat_map(|i| product::referenced_assets(structure, view(i).0))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let images = if images.is_empty() {
+        HashMap::new()
+    } else {
+        store::assets::dimensions(conn, &images)?
+    };
+    let indexes: Vec<usize> = (0..items.len()).collect();
+    parallel::map(&indexes, |&i| {
+        let (values, categories) = view(i);
+        let quality = assess(
+            structure,
+            &Subject {
+                family: items[i].family,
+                categories,
+                values,
+                images: &images,
+            },
+        );
+        Ok(serde_json::to_string(&quality)?)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Recomputes the quality of the given products in the caller's transaction, skipping any whose
+/// version moved on; returns how many were written.
+pub(crate) fn refresh(conn: &mut Conn<'_>, structure: &Structure, ids: &[i64]) -> Result<usize> {
+    let products = store::products::find_by_ids(conn, ids)?;
+    refresh_products(conn, structure, &products)
+}
+
+pub(crate) fn refresh_products(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    products: &[store::products::StoredProduct],
+) -> Result<usize> {
+    let items: Vec<Assessing<'_>> = products
+        .iter()
+        .map(|p| Assessing {
+            family: p.product.family.as_deref(),
+            parent_id: p.parent_id,
+            categories: &p.product.categories,
+            values: &p.product.values,
+        })
+        .collect();
+    let qualities = assess_many(conn, structure, &items)?;
+    let mut written = 0;
+    for (p, quality) in products.iter().zip(qualities) {
+        if quality != p.quality && store::products::set_quality(conn, p.id, p.version, &quality)? {
+            written += 1;
+        }
+    }
+    Ok(written)
+}

@@ -34,6 +34,10 @@ pub struct Args {
     /// Only write the CSV, not the database.
     #[arg(long, requires = "csv")]
     csv_only: bool,
+    /// Store products without computing completeness and quality issues (they are computed by
+    /// the next `pim quality recompute`); for measuring the write path's quality cost.
+    #[arg(long)]
+    without_quality: bool,
 }
 
 pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
@@ -41,6 +45,7 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         bail!("--batch must be at least 1");
     }
     let catalog = &state.catalog;
+    catalog.set_quality_on_write(!args.without_quality);
     let origin = Origin::new("system", "cli:generate");
     let started = Instant::now();
     if !args.csv_only {

@@ -29,6 +29,8 @@ const STRUCTURE_CHECK_INTERVAL: Duration = Duration::from_millis(500);
 pub struct Catalog {
     db: Db,
     assets: AssetStore,
+    /// Whether the write path computes completeness and issues (off only to measure its cost).
+    quality_on_write: std::sync::atomic::AtomicBool,
     snapshot: RwLock<Snapshot>,
     last_check: Mutex<Instant>,
 }
@@ -55,12 +57,25 @@ impl Catalog {
         Ok(Catalog {
             db,
             assets,
+            quality_on_write: std::sync::atomic::AtomicBool::new(true),
             snapshot: RwLock::new(Snapshot {
                 version,
                 structure: Arc::new(structure),
             }),
             last_check: Mutex::new(Instant::now()),
         })
+    }
+
+    /// Turns the write path's quality step off or on. Off, products are stored without
+    /// completeness until the next recompute: only `pim generate --without-quality` does this.
+    pub fn set_quality_on_write(&self, on: bool) {
+        self.quality_on_write
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn quality_on_write(&self) -> bool {
+        self.quality_on_write
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn db(&self) -> &Db {

@@ -139,7 +139,13 @@ impl Catalog {
             }
         }
         self.db().write(|conn| {
-            let candidates = prepare(conn, &structure, patches, &mut results)?;
+            let candidates = prepare(
+                conn,
+                &structure,
+                patches,
+                &mut results,
+                self.quality_on_write(),
+            )?;
             write(conn, &structure, candidates, &mut results, origin)?;
             Ok(results)
         })
@@ -170,6 +176,7 @@ fn prepare(
     structure: &Structure,
     patches: &[ProductPatch],
     results: &mut [ItemResult],
+    with_quality: bool,
 ) -> Result<Vec<Candidate>> {
     let keys: Vec<String> = patches.iter().map(|p| sku_key(&p.sku)).collect();
     let mut existing: HashMap<String, StoredProduct> =
@@ -233,7 +240,13 @@ fn prepare(
     check_unique_values(conn, &mut candidates, results)?;
     check_axes(conn, &mut candidates, results)?;
     check_references(conn, structure, &mut candidates, results)?;
-    attach_quality(conn, structure, &mut candidates)?;
+    if with_quality {
+        attach_quality(conn, structure, &mut candidates)?;
+    } else {
+        for c in &mut candidates {
+            c.quality = "{}".into();
+        }
+    }
     Ok(candidates)
 }
 

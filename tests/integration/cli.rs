@@ -192,3 +192,57 @@ fn users_and_tokens_from_the_command_line() {
     .unwrap();
     assert!(fresh.accounts.authenticate_token(&secret).is_err());
 }
+
+#[test]
+fn quality_report_and_recompute_on_the_demo_catalog() {
+    let dir = TempDir::new().unwrap();
+    let demo = pim(dir.path()).arg("demo").output().unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let recompute = pim(dir.path())
+        .args(["quality", "recompute"])
+        .output()
+        .unwrap();
+    assert!(
+        recompute.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recompute.stderr)
+    );
+    let text = String::from_utf8(recompute.stdout).unwrap();
+    assert!(
+        text.contains("recomputed quality of 361 products"),
+        "{text}"
+    );
+    let report = pim(dir.path())
+        .args([
+            "quality",
+            "report",
+            "--channel",
+            "google_shopping",
+            "--locale",
+            "en_US",
+        ])
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let text = String::from_utf8(report.stdout).unwrap();
+    assert!(
+        text.contains("google_shopping / en_US: 361 products"),
+        "{text}"
+    );
+    assert!(
+        text.contains("image_500"),
+        "the demo's image rule is reported: {text}"
+    );
+    for wrong in [["--channel", "nowhere"], ["--locale", "xx_XX"]] {
+        let refused = pim(dir.path())
+            .args(["quality", "report"])
+            .args(wrong)
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::parallel;
 use super::reads::ancestors_of;
-use crate::catalog::product::{self, merge_inherited};
+use crate::catalog::product;
 use crate::catalog::{Structure, ValueDoc};
 use crate::error::Result;
 use crate::quality::completeness::assess;
@@ -18,6 +18,26 @@ pub(crate) struct Assessing<'a> {
     pub parent_id: Option<i64>,
     pub categories: &'a BTreeSet<String>,
     pub values: &'a ValueDoc,
+}
+
+/// A product's values over its models' (nearest model first): what it shows. Leaner than
+/// `merge_inherited`, which also records where each value came from.
+fn inherit<'a>(own: &ValueDoc, models: impl Iterator<Item = &'a ValueDoc>) -> ValueDoc {
+    let mut merged = own.clone();
+    for doc in models {
+        for (attribute, scopes) in doc {
+            let slot = merged.entry(attribute.clone()).or_default();
+            for (scope, locales) in scopes {
+                let by_locale = slot.entry(scope.clone()).or_default();
+                for (locale, data) in locales {
+                    by_locale
+                        .entry(locale.clone())
+                        .or_insert_with(|| data.clone());
+                }
+            }
+        }
+    }
+    merged
 }
 
 /// The stored form (JSON) of each product's quality, in input order.
@@ -45,12 +65,7 @@ pub(crate) fn assess_many(
             if chain.is_empty() {
                 return None;
             }
-            let (values, _) = merge_inherited(
-                item.values,
-                chain
-                    .iter()
-                    .map(|m| (m.model.code.as_str(), &m.model.values)),
-            );
+            let values = inherit(item.values, chain.iter().rev().map(|m| &m.model.values));
             let mut categories = item.categories.clone();
             for m in &chain {
                 categories.extend(m.model.categories.iter().cloned());

@@ -20,9 +20,7 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     let catalog = &state.catalog;
     let total = reindex::count(catalog)?;
     let bar = progress::bar(total, "products");
-    let rebuilt = reindex::rebuild(&state.config.data_dir, catalog, &mut |n| {
-        bar.set_position(n)
-    })?;
+    let rebuilt = reindex::rebuild(&state.config.data_dir, catalog, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     let seconds = rebuilt.elapsed.as_secs_f64();
     println!(

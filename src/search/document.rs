@@ -2,6 +2,7 @@
 //! models, spread over the fixed fields of `schema`. Also the text of a product per language,
 //! which highlights are cut from.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
@@ -27,15 +28,20 @@ pub struct Source<'a> {
 }
 
 impl Source<'_> {
-    /// Own values over inherited ones.
-    pub fn values(&self) -> ValueDoc {
-        merge_inherited(
-            &self.product.product.values,
-            self.chain
-                .iter()
-                .map(|m| (m.model.code.as_str(), &m.model.values)),
+    /// Own values over inherited ones; a product without models has only its own.
+    pub fn values(&self) -> Cow<'_, ValueDoc> {
+        if self.chain.is_empty() {
+            return Cow::Borrowed(&self.product.product.values);
+        }
+        Cow::Owned(
+            merge_inherited(
+                &self.product.product.values,
+                self.chain
+                    .iter()
+                    .map(|m| (m.model.code.as_str(), &m.model.values)),
+            )
+            .0,
         )
-        .0
     }
 }
 

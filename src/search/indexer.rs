@@ -1,6 +1,6 @@
 //! The indexer thread: follows the change log from the position stored in the index's last
 //! commit, refreshes the documents each event touches, commits (with the new position) as soon
-//! as it has caught up, and at least every half second under a steady stream of writes. A write
+//! as it has caught up, and at least every 300 ms under a steady stream of writes. A write
 //! is searchable on this node well within a second. It also picks up an index `pim reindex`
 //! swapped in.
 
@@ -28,23 +28,24 @@ use crate::store::changes::{ChangeFilter, ChangeRow};
 use crate::store::products::StoredProduct;
 
 /// Events read per step.
-const BATCH: i64 = 2000;
+const BATCH: i64 = 1000;
 /// How often an idle indexer looks for new events.
 const POLL: Duration = Duration::from_millis(50);
 /// Commits are at most this far apart while events keep coming.
-const MAX_COMMIT_INTERVAL: Duration = Duration::from_millis(500);
+const MAX_COMMIT_INTERVAL: Duration = Duration::from_millis(300);
 /// And at least this far apart, so a trickle of writes does not commit per event.
 const MIN_COMMIT_INTERVAL: Duration = Duration::from_millis(100);
 /// How often to look for an index swapped in by `pim reindex`.
 const SWAP_CHECK: Duration = Duration::from_secs(1);
 /// Wait after a failure (the database restarting, say) before trying again.
 const RETRY: Duration = Duration::from_secs(1);
-/// Memory tantivy may use while following the log.
+/// Memory tantivy may use while following the log, over its two indexing threads.
 const FOLLOW_MEMORY: usize = 64 * 1024 * 1024;
+const FOLLOW_THREADS: usize = 2;
+/// Batches of at least this many products are built on two threads.
+const PARALLEL_FROM: usize = 64;
 /// Products whose documents are rebuilt per database query.
 const REFRESH_CHUNK: usize = 1000;
-/// A node's first build commits this often, so searches see its progress.
-const FIRST_BUILD_COMMIT: u64 = 100_000;
 /// An index this many events behind (a bulk load while no server ran) is rebuilt in one pass
 /// rather than replayed event by event.
 const REBUILD_BEHIND: i64 = 200_000;
@@ -95,7 +96,10 @@ struct Follower<'a> {
 /// The index's writer; None when another process (a running server, `pim reindex` about to
 /// swap) holds it.
 fn writer(open: &OpenIndex) -> Result<Option<IndexWriter>> {
-    match open.index.writer_with_num_threads(1, FOLLOW_MEMORY) {
+    match open
+        .index
+        .writer_with_num_threads(FOLLOW_THREADS, FOLLOW_MEMORY)
+    {
         Ok(w) => Ok(Some(w)),
         Err(tantivy::TantivyError::LockFailure(..)) => Ok(None),
         Err(e) => Err(internal(e)),
@@ -112,22 +116,13 @@ impl<'a> Follower<'a> {
             return Ok(None);
         };
         let head = catalog.change_head()?;
-        let stored = open.position()?.seq;
-        let position = match stored {
+        let position = match open.position()?.seq {
             Some(seq) if head - seq < REBUILD_BEHIND => seq,
             _ => {
-                // A new index shows its progress; an old one keeps answering until replaced.
-                let commit_every = stored.is_none().then_some(FIRST_BUILD_COMMIT);
                 let started = Instant::now();
                 tracing::info!(index = %open.name, "building the search index from the database");
-                let built = reindex::fill(
-                    catalog,
-                    &open,
-                    &mut writer,
-                    commit_every,
-                    &|| shared.stopped(),
-                    &mut |_| {},
-                )?;
+                let built =
+                    reindex::fill(catalog, &open, &mut writer, &|| shared.stopped(), &|_| {})?;
                 let Some(seq) = built else { return Ok(None) };
                 open.reader.reload().map_err(internal)?;
                 tracing::info!(index = %open.name, seconds = started.elapsed().as_secs_f64(), position = seq, "search index built");
@@ -282,22 +277,38 @@ impl<'a> Follower<'a> {
         Ok(())
     }
 
+    /// Replaces the documents of these products; large batches are built on two threads, so
+    /// the indexer keeps up with an import that has the other core.
     fn upsert(&self, structure: &Structure, products: Vec<StoredProduct>) -> Result<()> {
         let parents: Vec<i64> = products.iter().filter_map(|p| p.parent_id).collect();
         let models = self.catalog.model_chains(&parents)?;
-        for product in &products {
-            let source = Source {
-                product,
-                chain: ancestors_of(product.parent_id, &models),
-            };
-            let doc = document::build(structure, &self.open.fields, &source);
-            self.writer.delete_term(Term::from_field_text(
-                self.open.fields.sku,
-                &sku_key(&product.product.sku),
-            ));
-            self.writer.add_document(doc).map_err(internal)?;
+        let add = |chunk: &[StoredProduct]| -> Result<()> {
+            for product in chunk {
+                let source = Source {
+                    product,
+                    chain: ancestors_of(product.parent_id, &models),
+                };
+                let doc = document::build(structure, &self.open.fields, &source);
+                self.writer.delete_term(Term::from_field_text(
+                    self.open.fields.sku,
+                    &sku_key(&product.product.sku),
+                ));
+                self.writer.add_document(doc).map_err(internal)?;
+            }
+            Ok(())
+        };
+        if products.len() < PARALLEL_FROM {
+            return add(&products);
         }
-        Ok(())
+        std::thread::scope(|scope| {
+            let builders: Vec<_> = products
+                .chunks(products.len().div_ceil(2))
+                .map(|chunk| scope.spawn(|| add(chunk)))
+                .collect();
+            builders
+                .into_iter()
+                .try_for_each(|b| b.join().expect("document builder panicked"))
+        })
     }
 
     /// Product ids of the committed documents holding any of the terms.

@@ -3,7 +3,8 @@
 //! node's first build and by `pim reindex`, which builds a new index beside the one in use and
 //! swaps it in when done. Also the raw-tantivy baseline `pim reindex --compare-raw` measures.
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, TantivyDocument};
@@ -20,6 +21,8 @@ use crate::store::products::{ProductFilter, StoredProduct};
 
 /// Products read per database query.
 const PAGE: i64 = 1000;
+/// Threads turning products into documents.
+const BUILDERS: usize = 2;
 /// Memory tantivy may use for a full build, over all its indexing threads.
 const BUILD_MEMORY: usize = 512 * 1024 * 1024;
 
@@ -50,17 +53,22 @@ type Page = (
     std::collections::HashMap<i64, StoredModel>,
 );
 
-/// Calls `each` with the document of every product, in id order. A reader thread fetches the
-/// next page while this one builds documents. Stops early, returning false, when `stop` says so.
+/// Calls `each` with the document of every product. A reader thread fetches pages in id order
+/// while two builder threads turn them into documents (`each` runs on the builders, in no
+/// particular order). Stops early, returning false, when `stop` says so.
 pub fn documents(
     catalog: &Catalog,
     structure: &Structure,
     open: &OpenIndex,
-    stop: &dyn Fn() -> bool,
-    mut each: impl FnMut(TantivyDocument) -> Result<()>,
+    stop: &(dyn Fn() -> bool + Sync),
+    each: &(dyn Fn(TantivyDocument) -> Result<()> + Sync),
 ) -> Result<bool> {
+    let (pages, incoming) = mpsc::sync_channel::<Result<Page>>(4);
+    let incoming = Mutex::new(incoming);
+    // Set when the builders stop early, so the reader does not wait on a full queue forever.
+    let quit = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let (pages, incoming) = mpsc::sync_channel::<Result<Page>>(4);
+        let quit = &quit;
         scope.spawn(move || {
             let mut after = 0;
             loop {
@@ -79,56 +87,99 @@ pub fn documents(
                     }
                     Err(_) => true,
                 };
-                if pages.send(page).is_err() || done {
+                if !offer(&pages, page, quit) || done {
                     break;
                 }
             }
         });
-        for page in incoming {
-            if stop() {
-                return Ok(false);
-            }
-            let (products, models) = page?;
-            for product in &products {
-                let source = Source {
-                    product,
-                    chain: ancestors_of(product.parent_id, &models),
-                };
-                each(document::build(structure, &open.fields, &source))?;
+        let builders: Vec<_> = (0..BUILDERS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let outcome = build_pages(&incoming, structure, open, stop, each);
+                    quit.store(true, Ordering::Relaxed);
+                    outcome
+                })
+            })
+            .collect();
+        let mut finished = true;
+        for builder in builders {
+            finished &= builder.join().expect("document builder panicked")?;
+        }
+        Ok(finished)
+    })
+}
+
+/// Hands a page to the builders; false when they are gone or gave up.
+fn offer(
+    pages: &mpsc::SyncSender<Result<Page>>,
+    mut page: Result<Page>,
+    quit: &AtomicBool,
+) -> bool {
+    loop {
+        match pages.try_send(page) {
+            Ok(()) => return true,
+            Err(mpsc::TrySendError::Disconnected(_)) => return false,
+            Err(mpsc::TrySendError::Full(back)) => {
+                if quit.load(Ordering::Relaxed) {
+                    return false;
+                }
+                page = back;
+                std::thread::sleep(Duration::from_millis(2));
             }
         }
-        Ok(true)
-    })
+    }
+}
+
+/// One builder: pages from the queue until it closes (true) or `stop` says so (false).
+fn build_pages(
+    incoming: &Mutex<mpsc::Receiver<Result<Page>>>,
+    structure: &Structure,
+    open: &OpenIndex,
+    stop: &(dyn Fn() -> bool + Sync),
+    each: &(dyn Fn(TantivyDocument) -> Result<()> + Sync),
+) -> Result<bool> {
+    loop {
+        let next = incoming.lock().expect("page queue lock").recv();
+        let Ok(page) = next else { return Ok(true) };
+        if stop() {
+            return Ok(false);
+        }
+        let (products, models) = page?;
+        for product in &products {
+            let source = Source {
+                product,
+                chain: ancestors_of(product.parent_id, &models),
+            };
+            each(document::build(structure, &open.fields, &source))?;
+        }
+    }
 }
 
 /// Replaces the whole content of `writer`'s index with the database's products and commits
 /// with the change-log position read before the first product was. Events after that position
 /// are applied again by the indexer, which is harmless: applying one twice gives the same
-/// document. Commits every `commit_every` products along the way, marked as still building.
+/// document. `progress` hears the number of documents added now and then.
 pub fn fill(
     catalog: &Catalog,
     open: &OpenIndex,
     writer: &mut IndexWriter,
-    commit_every: Option<u64>,
-    stop: &dyn Fn() -> bool,
-    progress: &mut dyn FnMut(u64),
+    stop: &(dyn Fn() -> bool + Sync),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Option<i64>> {
     let head = catalog.change_head()?;
     let (_, structure) = load_structure(catalog)?;
     writer.delete_all_documents().map_err(internal)?;
-    let mut done = 0u64;
-    let finished = documents(catalog, &structure, open, stop, |doc| {
-        writer.add_document(doc).map_err(internal)?;
-        done += 1;
-        if done % 1000 == 0 {
-            progress(done);
-        }
-        if commit_every.is_some_and(|n| done % n == 0) {
-            commit(writer, Position::building())?;
+    let done = AtomicU64::new(0);
+    let shared: &IndexWriter = writer;
+    let finished = documents(catalog, &structure, open, stop, &|doc| {
+        shared.add_document(doc).map_err(internal)?;
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if n % 1000 == 0 {
+            progress(n);
         }
         Ok(())
     })?;
-    progress(done);
+    progress(done.load(Ordering::Relaxed));
     if !finished {
         return Ok(None);
     }
@@ -161,7 +212,7 @@ pub struct Rebuilt {
 pub fn rebuild(
     data_dir: &std::path::Path,
     catalog: &Catalog,
-    progress: &mut dyn FnMut(u64),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Rebuilt> {
     let started = Instant::now();
     let layout = Layout::new(data_dir);
@@ -171,12 +222,13 @@ pub fn rebuild(
         .index
         .writer_with_num_threads(build_threads(), BUILD_MEMORY)
         .map_err(internal)?;
-    let mut products = 0;
-    let position = fill(catalog, &open, &mut writer, None, &|| false, &mut |n| {
-        products = n;
+    let products = AtomicU64::new(0);
+    let position = fill(catalog, &open, &mut writer, &|| false, &|n| {
+        products.store(n, Ordering::Relaxed);
         progress(n)
     })?
     .ok_or_else(|| Error::Internal("search index rebuild was interrupted".into()))?;
+    let products = products.load(Ordering::Relaxed);
     writer.wait_merging_threads().map_err(internal)?;
     layout.set_current(&open.name)?;
     let name = open.name.clone();
@@ -204,11 +256,12 @@ pub fn raw_baseline(data_dir: &std::path::Path, catalog: &Catalog) -> Result<(u6
     let layout = Layout::new(data_dir);
     let scratch = layout.create()?;
     let (_, structure) = load_structure(catalog)?;
-    let mut docs = Vec::new();
-    documents(catalog, &structure, &scratch, &|| false, |doc| {
-        docs.push(doc);
+    let docs = Mutex::new(Vec::new());
+    documents(catalog, &structure, &scratch, &|| false, &|doc| {
+        docs.lock().expect("documents lock").push(doc);
         Ok(())
     })?;
+    let docs = docs.into_inner().expect("documents lock");
     let n = docs.len() as u64;
     let started = Instant::now();
     let mut writer: IndexWriter = scratch

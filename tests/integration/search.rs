@@ -371,14 +371,19 @@ async fn facets_and_filters(app: TestApp) {
     assert_eq!(e["extensions"]["field"], "facets.0.attribute");
     let e = app.error(SEARCH, json!({"locale": "xx_XX"})).await;
     assert_eq!(e["extensions"]["code"], "NOT_FOUND");
+    // Completeness is not in the index yet: refused, never silently ignored.
+    let completeness =
+        json!({"completeness": {"channel": "webshop", "locale": "en_US", "below": 50}});
+    let e = app.error(SEARCH, json!({"filters": completeness})).await;
+    assert_eq!(e["extensions"]["field"], "filters.completeness", "{e:#}");
 }
 
 async fn sorted_pages_walk_every_hit(app: TestApp) {
     app.seed().await;
-    let products: Vec<Value> = (0..45)
+    let products: Vec<Value> = (0..70)
         .map(|i| {
             json!({"sku": format!("P-{i:02}"), "family": "shirts", "values": [
-                name("en_US", &format!("Shirt number {}", 44 - i)),
+                name("en_US", &format!("Shirt number {}", 69 - i)),
                 {"attribute": "price", "data": [{"amount": format!("{}", (i * 7) % 20), "currency": "EUR"}]}
             ]})
         })
@@ -407,7 +412,7 @@ async fn sorted_pages_walk_every_hit(app: TestApp) {
         }
     };
     let (by_sku, total) = walk(json!({"field": "SKU", "descending": true}), None).await;
-    assert_eq!(total, 46);
+    assert_eq!(total, 71);
     let mut expected: Vec<String> = by_sku.clone();
     expected.sort();
     expected.reverse();
@@ -418,7 +423,7 @@ async fn sorted_pages_walk_every_hit(app: TestApp) {
         None,
     )
     .await;
-    assert_eq!(by_price.len(), 46);
+    assert_eq!(by_price.len(), 71);
     assert_eq!(
         by_price.last().unwrap(),
         "NO-PRICE",
@@ -428,24 +433,24 @@ async fn sorted_pages_walk_every_hit(app: TestApp) {
         let i: usize = sku[2..].parse().unwrap();
         (i * 7) % 20
     };
-    let prices: Vec<usize> = by_price[..45].iter().map(|s| price(s)).collect();
+    let prices: Vec<usize> = by_price[..70].iter().map(|s| price(s)).collect();
     assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
     let mut unique = by_price.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), 46, "no hit twice, none skipped");
+    assert_eq!(unique.len(), 71, "no hit twice, none skipped");
 
     let (by_label, _) = walk(json!({"field": "LABEL"}), None).await;
     assert_eq!(
         by_label[0], "NO-PRICE",
         "\"shirt\" sorts before \"shirt number 0\""
     );
-    assert_eq!(by_label[1], "P-44");
+    assert_eq!(by_label[1], "P-69");
 
     let (by_relevance, total) = walk(json!({"field": "RELEVANCE"}), Some("shirt")).await;
-    assert_eq!((by_relevance.len(), total), (46, 46));
+    assert_eq!((by_relevance.len(), total), (71, 71));
     let (recent, _) = walk(json!({"field": "UPDATED", "descending": true}), None).await;
-    assert_eq!(recent.len(), 46);
+    assert_eq!(recent.len(), 71);
 
     // A cursor belongs to its sort.
     let r = search(&app, json!({"sort": {"field": "SKU"}, "first": 5})).await;
@@ -619,7 +624,7 @@ async fn reindex_swaps_under_a_running_service(app: TestApp) {
     let data_dir = app.state.config.data_dir.clone();
     let catalog = app.state.catalog.clone();
     let rebuilt = actix_web::rt::task::spawn_blocking(move || {
-        pim::search::reindex::rebuild(&data_dir, &catalog, &mut |_| {})
+        pim::search::reindex::rebuild(&data_dir, &catalog, &|_| {})
     })
     .await
     .unwrap()

@@ -14,7 +14,7 @@ use super::structure_types::pick;
 use super::{blocking, require, to_graphql};
 use crate::auth::Action;
 use crate::catalog::Structure;
-use crate::error::Error;
+use crate::error::{Error, FieldError};
 use crate::search::{self, Search};
 use crate::service::reads;
 use crate::store::products::StoredProduct;
@@ -58,9 +58,23 @@ impl From<AttributeFilterInput> for search::AttributeFilter {
     }
 }
 
-/// The filters of a `products` or `search` request.
-pub(crate) fn filters(f: ProductFilterInput) -> search::Filters {
-    search::Filters {
+/// The filters of a `products` or `search` request (`path` names the argument in errors). The
+/// index does not hold completeness and rule failures yet: those filters are refused here
+/// rather than ignored.
+pub(crate) fn filters(f: ProductFilterInput, path: &str) -> async_graphql::Result<search::Filters> {
+    let unsupported = [
+        ("completeness", f.completeness.is_some()),
+        ("failingRule", f.failing_rule.is_some()),
+    ];
+    if let Some((name, _)) = unsupported.iter().find(|(_, given)| *given) {
+        return Err(to_graphql(Error::field(FieldError::invalid(
+            format!("{path}.{name}"),
+            format!(
+                "the search index does not hold completeness or quality rule failures yet: {name} cannot be combined with text or attribute filters"
+            ),
+        ))));
+    }
+    Ok(search::Filters {
         families: f.families,
         categories: f.categories,
         enabled: f.enabled,
@@ -73,7 +87,7 @@ pub(crate) fn filters(f: ProductFilterInput) -> search::Filters {
             .into_iter()
             .map(Into::into)
             .collect(),
-    }
+    })
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -238,7 +252,10 @@ impl SearchQuery {
             text,
             locale: locale.clone(),
             channel,
-            filters: filters.map(self::filters).unwrap_or_default(),
+            filters: match filters {
+                Some(f) => self::filters(f, "filters")?,
+                None => search::Filters::default(),
+            },
             facets: facets
                 .unwrap_or_default()
                 .into_iter()
@@ -345,7 +362,7 @@ pub(crate) async fn products(
 ) -> async_graphql::Result<ProductConnection> {
     let s = structure(ctx).await?;
     let structure_for_search = s.clone();
-    let filters = filters(filter);
+    let filters = filters(filter, "filter")?;
     let (ids, more, total) = run(ctx, move |search| {
         search.product_ids(&structure_for_search, &filters, after, limit as usize)
     })

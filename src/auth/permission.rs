@@ -126,20 +126,13 @@ fn check_values(principal: &Principal, values: &[ValueInput]) -> Vec<FieldError>
         .collect()
 }
 
-fn refuse_field(errors: &mut Vec<FieldError>, changed: bool, field: &str) {
-    if changed {
-        errors.push(forbidden(
-            field,
-            format!("a translator may change only values, not {field}"),
-        ));
-    }
-}
-
-/// Whether the caller may apply this product patch: whole products for editors, translated
-/// values for translators. The refusal names each field at fault.
-pub fn authorize_product_patch(
+/// Editors may apply any patch; translators one that changes none of `structural` (the names
+/// of the non-value fields it sets) and only values of their locales. Every field at fault is
+/// named.
+fn authorize_patch(
     principal: Option<&Principal>,
-    patch: &ProductPatch,
+    structural: &[&str],
+    values: &[ValueInput],
 ) -> Result<(), Error> {
     if authorize(principal, Action::EditProducts).is_ok() {
         return Ok(());
@@ -148,18 +141,38 @@ pub fn authorize_product_patch(
         Some(p) if p.role == Role::Translator => p,
         other => return authorize(other, Action::EditProducts),
     };
-    let mut errors = Vec::new();
-    refuse_field(&mut errors, !matches!(patch.family, Patch::Keep), "family");
-    refuse_field(&mut errors, !matches!(patch.parent, Patch::Keep), "parent");
-    refuse_field(&mut errors, patch.enabled.is_some(), "enabled");
-    refuse_field(&mut errors, patch.categories.is_some(), "categories");
-    refuse_field(&mut errors, !patch.associations.is_empty(), "associations");
-    errors.extend(check_values(principal, &patch.values));
+    let mut errors: Vec<FieldError> = structural
+        .iter()
+        .map(|field| {
+            forbidden(
+                field,
+                format!("a translator may change only values, not {field}"),
+            )
+        })
+        .collect();
+    errors.extend(check_values(principal, values));
     if errors.is_empty() {
         Ok(())
     } else {
         Err(Error::Invalid(errors))
     }
+}
+
+/// Whether the caller may apply this product patch: whole products for editors, translated
+/// values for translators.
+pub fn authorize_product_patch(
+    principal: Option<&Principal>,
+    patch: &ProductPatch,
+) -> Result<(), Error> {
+    let set = [
+        (!matches!(patch.family, Patch::Keep), "family"),
+        (!matches!(patch.parent, Patch::Keep), "parent"),
+        (patch.enabled.is_some(), "enabled"),
+        (patch.categories.is_some(), "categories"),
+        (!patch.associations.is_empty(), "associations"),
+    ];
+    let structural: Vec<&str> = set.iter().filter(|(on, _)| *on).map(|(_, f)| *f).collect();
+    authorize_patch(principal, &structural, &patch.values)
 }
 
 /// The same for a product model patch.
@@ -167,27 +180,13 @@ pub fn authorize_model_patch(
     principal: Option<&Principal>,
     patch: &ModelPatch,
 ) -> Result<(), Error> {
-    if authorize(principal, Action::EditProducts).is_ok() {
-        return Ok(());
-    }
-    let principal = match principal {
-        Some(p) if p.role == Role::Translator => p,
-        other => return authorize(other, Action::EditProducts),
-    };
-    let mut errors = Vec::new();
-    refuse_field(
-        &mut errors,
-        patch.family_variant.is_some(),
-        "family_variant",
-    );
-    refuse_field(&mut errors, !matches!(patch.parent, Patch::Keep), "parent");
-    refuse_field(&mut errors, patch.categories.is_some(), "categories");
-    errors.extend(check_values(principal, &patch.values));
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(errors))
-    }
+    let set = [
+        (patch.family_variant.is_some(), "family_variant"),
+        (!matches!(patch.parent, Patch::Keep), "parent"),
+        (patch.categories.is_some(), "categories"),
+    ];
+    let structural: Vec<&str> = set.iter().filter(|(on, _)| *on).map(|(_, f)| *f).collect();
+    authorize_patch(principal, &structural, &patch.values)
 }
 
 #[cfg(test)]

@@ -120,7 +120,9 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 std::time::Duration::from_secs(1),
             );
             if demo {
-                tracing::info!("{}", demo::load(&state)?);
+                // Loaded outside the log macro: its arguments are skipped below the log level.
+                let loaded = demo::load(&state)?;
+                tracing::info!("{loaded}");
                 print_demo_users(&state)?;
             }
             actix_web::rt::System::new().block_on(app::serve(state))

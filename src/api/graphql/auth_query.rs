@@ -1,7 +1,6 @@
 //! Queries on accounts: the caller's own (`me`), and users, tokens and roles for admins.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 
@@ -22,12 +21,7 @@ pub(crate) async fn accounts<T: Send + 'static>(
     ctx: &Context<'_>,
     f: impl FnOnce(&Accounts) -> Result<T, Error> + Send + 'static,
 ) -> async_graphql::Result<T> {
-    let accounts = ctx.data_unchecked::<Arc<Accounts>>().clone();
-    actix_web::rt::task::spawn_blocking(move || f(&accounts))
-        .await
-        .map_err(|e| Error::Internal(format!("worker failed: {e}")))
-        .and_then(|r| r)
-        .map_err(to_graphql)
+    super::on_blocking_pool(ctx, f).await
 }
 
 #[Object]

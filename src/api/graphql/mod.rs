@@ -68,8 +68,16 @@ pub(crate) async fn blocking<T: Send + 'static>(
     ctx: &async_graphql::Context<'_>,
     f: impl FnOnce(&Catalog) -> Result<T, Error> + Send + 'static,
 ) -> async_graphql::Result<T> {
-    let catalog = ctx.data_unchecked::<Arc<Catalog>>().clone();
-    actix_web::rt::task::spawn_blocking(move || f(&catalog))
+    on_blocking_pool(ctx, f).await
+}
+
+/// Runs blocking work on a service kept in the schema data (`Arc<S>`) on the blocking pool.
+pub(crate) async fn on_blocking_pool<S: Send + Sync + 'static, T: Send + 'static>(
+    ctx: &async_graphql::Context<'_>,
+    f: impl FnOnce(&S) -> Result<T, Error> + Send + 'static,
+) -> async_graphql::Result<T> {
+    let service = ctx.data_unchecked::<Arc<S>>().clone();
+    actix_web::rt::task::spawn_blocking(move || f(&service))
         .await
         .map_err(|e| Error::Internal(format!("worker failed: {e}")))
         .and_then(|r| r)

@@ -10,6 +10,8 @@ use crate::api::http;
 use crate::assets::{AssetLimits, AssetStore};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::export::Exports;
+use crate::import::importer::Importer;
 use crate::search::Search;
 use crate::service::Catalog;
 use crate::service::accounts::Accounts;
@@ -21,6 +23,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub accounts: Arc<Accounts>,
     pub search: Arc<Search>,
+    pub importer: Arc<Importer>,
+    pub exports: Arc<Exports>,
     pub schema: PimSchema,
     pub config: Arc<Config>,
 }
@@ -57,16 +61,26 @@ impl AppState {
         let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone()));
         let catalog = Arc::new(Catalog::open(db, assets)?);
         let search = Arc::new(Search::open(&config.data_dir, catalog.clone())?);
+        let importer = Arc::new(Importer::new(catalog.clone(), &config.data_dir));
+        let exports = Arc::new(Exports::open(
+            catalog.clone(),
+            config.channels_dir.as_deref(),
+            &config.data_dir,
+        )?);
         let schema = build_schema(
             catalog.clone(),
             accounts.clone(),
             search.clone(),
+            importer.clone(),
+            exports.clone(),
             &config.graphql,
         );
         Ok(AppState {
             catalog,
             accounts,
             search,
+            importer,
+            exports,
             schema,
             config: Arc::new(config),
         })
@@ -84,6 +98,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(http::health::routes)
             .configure(http::graphql::routes)
             .configure(http::assets::routes)
+            .configure(http::imports::routes)
+            .configure(http::feeds::routes)
             .configure(http::ui::routes);
     }
 }

@@ -29,6 +29,11 @@ pub struct Config {
     pub graphql: GraphqlConfig,
     pub limits: Limits,
     pub auth: AuthConfig,
+    /// Extra export channel definitions (`*.json`), over the built-in ones.
+    pub channels_dir: Option<PathBuf>,
+    /// The built web UI (`npm run build` in `frontend/`), served at `/`; relative to the working
+    /// directory.
+    pub ui_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +89,9 @@ pub struct Limits {
     pub max_image_pixels: u64,
     /// Products one `upsertProducts` call may carry.
     pub max_batch: usize,
+    /// Largest supplier feed sent to `POST /api/suppliers/{code}/feeds` (streamed to disk, not
+    /// held in memory).
+    pub max_feed_bytes: u64,
 }
 
 impl Default for Config {
@@ -98,6 +106,8 @@ impl Default for Config {
             graphql: GraphqlConfig::default(),
             limits: Limits::default(),
             auth: AuthConfig::default(),
+            channels_dir: None,
+            ui_dir: PathBuf::from("frontend/dist"),
         }
     }
 }
@@ -120,6 +130,7 @@ impl Default for Limits {
             max_asset_bytes: 20 * 1024 * 1024,
             max_image_pixels: 50_000_000,
             max_batch: 5_000,
+            max_feed_bytes: 4 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -179,6 +190,9 @@ impl Config {
                 _ => anyhow::bail!("invalid value {v:?} for PIM_LOG_FORMAT: use text or json"),
             };
         }
+        if let Some(v) = var("PIM_UI_DIR") {
+            self.ui_dir = v.into();
+        }
         if let Some(v) = var("PIM_LOG_LEVEL") {
             self.log_level = v;
         }
@@ -194,11 +208,17 @@ impl Config {
         if let Some(v) = var("PIM_MAX_ASSET_BYTES") {
             self.limits.max_asset_bytes = parse("PIM_MAX_ASSET_BYTES", v)?;
         }
+        if let Some(v) = var("PIM_MAX_FEED_BYTES") {
+            self.limits.max_feed_bytes = parse("PIM_MAX_FEED_BYTES", v)?;
+        }
         if let Some(v) = var("PIM_ADMIN_EMAIL") {
             self.auth.admin_email = v;
         }
         if let Some(v) = var("PIM_SESSION_HOURS") {
             self.auth.session_hours = parse("PIM_SESSION_HOURS", v)?;
+        }
+        if let Some(v) = var("PIM_CHANNELS_DIR") {
+            self.channels_dir = Some(v.into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
         }
         if let Some(v) = var("PIM_CORS_ORIGINS") {
             self.auth.cors_origins = v

@@ -18,7 +18,9 @@ pub enum Action<'a> {
     /// item is then checked by `authorize_product_patch`).
     ChangeValues,
     /// Change values of one locale (translators, within their granted locales).
-    TranslateValues { locale: &'a str },
+    TranslateValues {
+        locale: &'a str,
+    },
     /// Attributes, options, groups, families, family variants, categories, association types.
     EditStructure,
     /// Channels, locales and currencies.
@@ -26,13 +28,21 @@ pub enum Action<'a> {
     /// Users and API tokens.
     ManageUsers,
     /// Upload a feed and run an import for a supplier account.
-    RunImport { supplier: &'a str },
+    /// Create and edit suppliers, see every supplier's imports, migrate whole catalogs.
+    ManageSuppliers,
+    RunImport {
+        supplier: &'a str,
+    },
     /// Read the import jobs of a supplier account.
-    ReadImports { supplier: &'a str },
+    ReadImports {
+        supplier: &'a str,
+    },
     /// Define and run channel exports.
     ManageExports,
     /// Pull the export of one channel.
-    PullExport { channel: &'a str },
+    PullExport {
+        channel: &'a str,
+    },
     /// Read one's own account.
     ReadSelf,
 }
@@ -47,6 +57,7 @@ impl Action<'_> {
             Action::EditStructure => "change the catalog structure".into(),
             Action::ManageChannels => "change channels, locales or currencies".into(),
             Action::ManageUsers => "manage users and API tokens".into(),
+            Action::ManageSuppliers => "manage suppliers and their imports".into(),
             Action::RunImport { supplier } => format!("import for supplier {supplier}"),
             Action::ReadImports { supplier } => format!("read imports of supplier {supplier}"),
             Action::ManageExports => "manage channel exports".into(),

@@ -1,6 +1,8 @@
 //! Load generators for a running service over HTTP: GraphQL requests, response checks and the
 //! latency report that `pim bench` prints for BENCHMARKS.md.
 
+pub mod feed;
+pub mod import_floor;
 pub mod page;
 pub mod product;
 mod report;

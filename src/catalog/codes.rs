@@ -32,6 +32,44 @@ pub fn check_code(field: &str, code: &str) -> Result<(), FieldError> {
     }
 }
 
+/// A code made from a word a supplier wrote (`Dark Red` → `dark_red`, `Żółty` → `zolty`);
+/// `None` when nothing of it is usable.
+pub fn option_code_from(word: &str) -> Option<String> {
+    let mut code = String::new();
+    for c in word.trim().chars().flat_map(char::to_lowercase) {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            code.push(c);
+        } else if !code.is_empty() && !code.ends_with('_') {
+            code.push('_');
+        }
+    }
+    let code = code.trim_end_matches('_');
+    let code: String = code.chars().take(MAX_CODE_LEN).collect();
+    (!code.is_empty()).then_some(code)
+}
+
+/// The plain Latin letter of a common accented one; others unchanged.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'ď' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ł' | 'ľ' => 'l',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ř' => 'r',
+        'ś' | 'š' | 'ß' => 's',
+        'ť' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ů' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
+}
+
 /// Locale codes look like `en_US`, `zh_CN` or `sr_Latn_RS`.
 pub fn check_locale_code(field: &str, code: &str) -> Result<(), FieldError> {
     let mut parts = code.split('_');

@@ -48,6 +48,19 @@ impl MeasurementFamily {
     pub fn unit(&self, code: &str) -> Option<&'static Unit> {
         self.units.iter().find(|u| u.code == code)
     }
+
+    /// A unit as suppliers write it: its code or its symbol, ignoring case (`kg`, `KILOGRAM`).
+    pub fn unit_by_word(&self, word: &str) -> Option<&'static Unit> {
+        let word = word.trim();
+        self.unit(word)
+            .or_else(|| self.units.iter().find(|u| u.symbol == word))
+            .or_else(|| {
+                self.units.iter().find(|u| {
+                    u.code.eq_ignore_ascii_case(word)
+                        || u.symbol.to_lowercase() == word.to_lowercase()
+                })
+            })
+    }
 }
 
 /// A result within `SNAP_TOLERANCE` (relative) of its rounding to `SNAP_DIGITS` significant digits

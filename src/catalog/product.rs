@@ -10,7 +10,7 @@ use super::codes::{check_code, check_sku};
 use super::constraints;
 use super::structure::Structure;
 use super::values::{self, FlatValue, ValueDoc, ValueInput, value_path};
-use super::{AttributeType, Family, FamilyVariant};
+use super::{Family, FamilyVariant};
 use crate::error::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -443,14 +443,9 @@ fn unique_key(data: &Value) -> String {
 /// SKUs a product points at through associations and product reference values.
 pub fn referenced_skus(structure: &Structure, product: &Product) -> BTreeSet<String> {
     let mut skus: BTreeSet<String> = product.associations.values().flatten().cloned().collect();
-    for v in values::flatten(&product.values) {
-        if structure
-            .attribute(v.attribute)
-            .is_some_and(|a| a.kind == AttributeType::ProductReferenceList)
-        {
-            if let Some(list) = v.data.as_array() {
-                skus.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
-            }
+    for data in values_of(&product.values, structure.reference_attributes()) {
+        if let Some(list) = data.as_array() {
+            skus.extend(list.iter().filter_map(Value::as_str).map(str::to_string));
         }
     }
     skus
@@ -458,14 +453,29 @@ pub fn referenced_skus(structure: &Structure, product: &Product) -> BTreeSet<Str
 
 /// Asset hashes a document points at.
 pub fn referenced_assets(structure: &Structure, doc: &ValueDoc) -> BTreeSet<String> {
-    values::flatten(doc)
-        .filter(|v| {
-            structure
-                .attribute(v.attribute)
-                .is_some_and(|a| matches!(a.kind, AttributeType::Image | AttributeType::File))
-        })
-        .filter_map(|v| v.data.as_str().map(str::to_string))
+    values_of(doc, structure.asset_attributes())
+        .filter_map(|data| data.as_str().map(str::to_string))
         .collect()
+}
+
+/// Every value of the given attributes in a document, in any scope and locale; walks whichever
+/// is shorter, the document or the list.
+fn values_of<'a>(
+    doc: &'a ValueDoc,
+    attributes: &'a [String],
+) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
+    let slots = |scopes: &'a BTreeMap<String, BTreeMap<String, Value>>| {
+        scopes.values().flat_map(BTreeMap::values)
+    };
+    if doc.len() <= attributes.len() {
+        Box::new(
+            doc.iter()
+                .filter(|(code, _)| attributes.iter().any(|a| a == *code))
+                .flat_map(move |(_, scopes)| slots(scopes)),
+        )
+    } else {
+        Box::new(attributes.iter().filter_map(|a| doc.get(a)).flat_map(slots))
+    }
 }
 
 /// The fields that differ between two states of a product; empty when nothing changed.

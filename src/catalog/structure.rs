@@ -174,6 +174,11 @@ pub struct Structure {
     regexes: HashMap<String, Regex>,
     /// Compiled patterns of `matches` quality rules, by pattern.
     patterns: HashMap<String, Regex>,
+    /// Per attribute: option codes and labels in every locale, lower case → option code.
+    option_words: HashMap<String, HashMap<String, String>>,
+    /// Codes of the product reference list attributes, and of the image and file attributes.
+    reference_attributes: Vec<String>,
+    asset_attributes: Vec<String>,
 }
 
 impl Structure {
@@ -275,6 +280,56 @@ impl Structure {
                 _ => None,
             })
             .collect();
+        let codes_of = |kinds: &[AttributeType]| -> Vec<String> {
+            self.attributes
+                .values()
+                .filter(|a| kinds.contains(&a.kind))
+                .map(|a| a.code.clone())
+                .collect()
+        };
+        self.reference_attributes = codes_of(&[AttributeType::ProductReferenceList]);
+        self.asset_attributes = codes_of(&[AttributeType::Image, AttributeType::File]);
+        self.option_words = self
+            .options
+            .iter()
+            .map(|(attribute, options)| {
+                let mut words = HashMap::new();
+                // Labels first, so an option's own code wins over another option's label.
+                for option in options.values() {
+                    for label in option.labels.values() {
+                        words
+                            .entry(label.trim().to_lowercase())
+                            .or_insert_with(|| option.code.clone());
+                    }
+                }
+                for option in options.values() {
+                    words.insert(option.code.to_lowercase(), option.code.clone());
+                }
+                (attribute.clone(), words)
+            })
+            .collect();
+    }
+
+    /// Codes of the product reference list attributes.
+    pub fn reference_attributes(&self) -> &[String] {
+        &self.reference_attributes
+    }
+
+    /// Codes of the image and file attributes.
+    pub fn asset_attributes(&self) -> &[String] {
+        &self.asset_attributes
+    }
+
+    /// The option of `attribute` a word names: its code exactly, or its code or a label in
+    /// any locale ignoring case.
+    pub fn option_by_word(&self, attribute: &str, word: &str) -> Option<&str> {
+        if let Some(option) = self.options.get(attribute).and_then(|o| o.get(word)) {
+            return Some(&option.code);
+        }
+        self.option_words
+            .get(attribute)?
+            .get(&word.trim().to_lowercase())
+            .map(String::as_str)
     }
 
     /// A `matches` rule's compiled pattern.

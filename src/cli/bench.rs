@@ -23,14 +23,35 @@ enum Kind {
     Search(bench::search::Args),
     /// Time from a write's answer until a search finds it; run it during an import.
     Searchable(bench::search::DelayArgs),
+    /// The import benchmark's floor: parse a CSV, build a JSON document per row, insert into a
+    /// scratch SQLite database in one transaction (see scripts/bench-import.sh).
+    ImportFloor(bench::import_floor::Args),
+    /// Many consumers pulling one feed at once: time to first byte and throughput.
+    Feed(bench::feed::Args),
 }
 
 pub fn run(config: Config, args: Args) -> anyhow::Result<()> {
     let command = command_line();
+    if let Kind::Feed(a) = &args.command {
+        let report = actix_web::rt::System::new().block_on(bench::feed::run(a, &command))?;
+        print!("{report}");
+        return Ok(());
+    }
     let target = match &args.command {
+        Kind::ImportFloor(a) => {
+            let floor = bench::import_floor::run(a)?;
+            let seconds = floor.elapsed.as_secs_f64();
+            println!(
+                "floor: {} rows parsed, turned into JSON documents and inserted into SQLite in {seconds:.1} s ({:.0} rows/s)",
+                floor.rows,
+                floor.rows as f64 / seconds.max(1e-9)
+            );
+            return Ok(());
+        }
         Kind::Product(a) => &a.target,
         Kind::Page(a) => &a.target,
         Kind::Search(a) => &a.target,
+        Kind::Feed(_) => unreachable!("answered above"),
         Kind::Searchable(a) => {
             let base = a
                 .url
@@ -55,7 +76,9 @@ pub fn run(config: Config, args: Args) -> anyhow::Result<()> {
         match &args.command {
             Kind::Product(a) => bench::product::run(&base, a, command).await,
             Kind::Page(a) => bench::page::run(&base, a, command).await,
-            Kind::Search(_) | Kind::Searchable(_) => unreachable!("answered above"),
+            Kind::Search(_) | Kind::Searchable(_) | Kind::ImportFloor(_) | Kind::Feed(_) => {
+                unreachable!("answered above")
+            }
         }
     })?;
     print!("{report}");

@@ -34,6 +34,10 @@ pub struct Args {
     /// Only write the CSV, not the database.
     #[arg(long, requires = "csv")]
     csv_only: bool,
+    /// Write the structure and the product models only, not the products: the catalog a
+    /// supplier CSV of the same size (`--csv`) imports into (see `scripts/bench-import.sh`).
+    #[arg(long, conflicts_with = "csv_only")]
+    models_only: bool,
     /// Store products without computing completeness and quality issues (they are computed by
     /// the next `pim quality recompute`); for measuring the write path's quality cost.
     #[arg(long)]
@@ -113,11 +117,13 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
                 models_written += results.iter().filter(|r| !r.is_rejected()).count();
                 report_rejections(&results)?;
             }
-            let results = catalog.upsert_products(&batch.products, &origin)?;
+            if !args.models_only {
+                let results = catalog.upsert_products(&batch.products, &origin)?;
+                rejected += results.iter().filter(|r| r.is_rejected()).count();
+                written += results.len();
+                report_rejections(&results)?;
+            }
             write_time += t.elapsed();
-            rejected += results.iter().filter(|r| r.is_rejected()).count();
-            written += results.len();
-            report_rejections(&results)?;
         }
         bar.set_position(batch.end);
     }

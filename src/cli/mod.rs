@@ -4,7 +4,9 @@
 mod accounts;
 mod bench;
 mod demo;
+mod export;
 mod generate;
+mod import;
 mod progress;
 mod quality;
 mod reindex;
@@ -66,8 +68,15 @@ enum Command {
     /// Rebuild the search index from the database and swap it in (a running server keeps
     /// answering from the old one until then).
     Reindex(reindex::Args),
+    /// Write a channel's feed (full, or a delta with --since) to a file or stdout.
+    Export(export::Args),
     /// Measure the running service or the write path; see BENCHMARKS.md.
     Bench(bench::Args),
+    /// Import a supplier feed (CSV or ZIP) or migrate an Akeneo export directory.
+    Import(import::Args),
+    /// Manage suppliers and their mapping profiles.
+    #[command(subcommand)]
+    Supplier(import::SupplierCommand),
     /// Data quality: `pim quality report [--channel C] [--locale L] [--family F] [--category C]`.
     #[command(subcommand)]
     Quality(quality::QualityCommand),
@@ -119,6 +128,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 state.catalog.clone(),
                 std::time::Duration::from_secs(1),
             );
+            state.importer.spawn_watchdog();
+            crate::export::service::spawn_scheduler(state.exports.clone());
             if demo {
                 // Loaded outside the log macro: its arguments are skipped below the log level.
                 let loaded = demo::load(&state)?;
@@ -138,7 +149,12 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Token(command) => accounts::token(AppState::open(config)?, command),
         Command::Generate(args) => generate::run(AppState::open_for_bulk_load(config)?, args),
         Command::Reindex(args) => reindex::run(AppState::open_for_bulk_load(config)?, args),
+        Command::Export(args) => export::run(AppState::open_for_bulk_load(config)?, args),
         Command::Bench(args) => bench::run(config, args),
+        Command::Import(args) => import::run(AppState::open_for_bulk_load(config)?, args),
+        Command::Supplier(command) => {
+            import::supplier(AppState::open_for_bulk_load(config)?, command)
+        }
         Command::Schema { write } => schema(write),
     }
 }

@@ -23,36 +23,8 @@ impl Catalog {
     ) -> Result<Vec<ItemResult>> {
         let structure = self.structure()?;
         self.db().write(|conn| {
-            let mut results = Vec::with_capacity(patches.len());
-            let mut events = Vec::new();
-            let at = now();
-            for (i, patch) in patches.iter().enumerate() {
-                let mut result = ItemResult {
-                    index: i,
-                    code: patch.code.clone(),
-                    status: ItemStatus::Unchanged,
-                    errors: Vec::new(),
-                    version: None,
-                };
-                match upsert_one(conn, &structure, patch, at)? {
-                    Outcome::Rejected(errors) => {
-                        result.status = ItemStatus::Rejected;
-                        result.errors = errors;
-                    }
-                    Outcome::Unchanged(version) => result.version = Some(version),
-                    Outcome::Written {
-                        status,
-                        version,
-                        event,
-                    } => {
-                        result.status = status;
-                        result.version = Some(version);
-                        events.push(event);
-                    }
-                }
-                results.push(result);
-            }
-            changes::append(conn, &events, origin, at)?;
+            let (results, events) = upsert_models_in(conn, &structure, patches)?;
+            changes::append(conn, &events, origin, now())?;
             refresh_variants(conn, &structure, &events)?;
             Ok(results)
         })
@@ -76,6 +48,45 @@ impl Catalog {
             changes::append(conn, &[event], origin, now())
         })
     }
+}
+
+/// Applies model patches in order on `conn`; returns one result per patch and the change events
+/// of what was written (the caller appends them, or rolls everything back for a dry run).
+pub(super) fn upsert_models_in(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    patches: &[ModelPatch],
+) -> Result<(Vec<ItemResult>, Vec<Event>)> {
+    let mut results = Vec::with_capacity(patches.len());
+    let mut events = Vec::new();
+    let at = now();
+    for (i, patch) in patches.iter().enumerate() {
+        let mut result = ItemResult {
+            index: i,
+            code: patch.code.clone(),
+            status: ItemStatus::Unchanged,
+            errors: Vec::new(),
+            version: None,
+        };
+        match upsert_one(conn, structure, patch, at)? {
+            Outcome::Rejected(errors) => {
+                result.status = ItemStatus::Rejected;
+                result.errors = errors;
+            }
+            Outcome::Unchanged(version) => result.version = Some(version),
+            Outcome::Written {
+                status,
+                version,
+                event,
+            } => {
+                result.status = status;
+                result.version = Some(version);
+                events.push(event);
+            }
+        }
+        results.push(result);
+    }
+    Ok((results, events))
 }
 
 /// Variant products inherit from changed models: their completeness and issues are recomputed

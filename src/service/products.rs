@@ -118,26 +118,7 @@ impl Catalog {
         origin: &Origin,
     ) -> Result<Vec<ItemResult>> {
         let structure = self.structure()?;
-        let mut results: Vec<ItemResult> = patches
-            .iter()
-            .enumerate()
-            .map(|(i, p)| ItemResult::new(i, &p.sku))
-            .collect();
-        let mut first_seen: HashMap<String, usize> = HashMap::new();
-        for (i, patch) in patches.iter().enumerate() {
-            let key = sku_key(&patch.sku);
-            if let Some(j) = first_seen.get(&key) {
-                results[i].reject([FieldError::conflict(
-                    "sku",
-                    format!(
-                        "sku {} appears twice in this batch (first as item {j})",
-                        patch.sku
-                    ),
-                )]);
-            } else {
-                first_seen.insert(key, i);
-            }
-        }
+        let mut results = initial_results(patches);
         self.db().write(|conn| {
             let candidates = prepare(
                 conn,
@@ -168,6 +149,52 @@ impl Catalog {
             changes::append(conn, &[event], origin, now())
         })
     }
+}
+
+/// One pending result per patch; a SKU given twice in the batch is rejected the second time.
+fn initial_results(patches: &[ProductPatch]) -> Vec<ItemResult> {
+    let mut results: Vec<ItemResult> = patches
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ItemResult::new(i, &p.sku))
+        .collect();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for (i, patch) in patches.iter().enumerate() {
+        let key = sku_key(&patch.sku);
+        if let Some(j) = first_seen.get(&key) {
+            results[i].reject([FieldError::conflict(
+                "sku",
+                format!(
+                    "sku {} appears twice in this batch (first as item {j})",
+                    patch.sku
+                ),
+            )]);
+        } else {
+            first_seen.insert(key, i);
+        }
+    }
+    results
+}
+
+/// What a batch of product patches would do, without writing: the same checks as the write
+/// path, each item's status, and the field-level changes it would make.
+pub(super) fn preview(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    patches: &[ProductPatch],
+) -> Result<Vec<(ItemResult, Vec<product::FieldChange>)>> {
+    let mut results = initial_results(patches);
+    let candidates = prepare(conn, structure, patches, &mut results, false)?;
+    let mut changes: Vec<Vec<product::FieldChange>> = vec![Vec::new(); patches.len()];
+    for c in candidates {
+        results[c.index].status = if c.current.is_some() {
+            ItemStatus::Updated
+        } else {
+            ItemStatus::Created
+        };
+        changes[c.index] = serde_json::from_str(&c.fields)?;
+    }
+    Ok(results.into_iter().zip(changes).collect())
 }
 
 /// Applies every patch against the stored state and returns those that change something.

@@ -5,10 +5,13 @@ pub mod accounts;
 pub mod assets;
 pub mod changes;
 pub mod db;
+pub mod exports;
+pub mod imports;
 pub mod jobs;
 pub mod models;
 pub mod products;
 pub mod schema;
 pub mod structure;
+pub mod suppliers;
 
 pub use db::{Conn, Db};

@@ -161,6 +161,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    suppliers (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        contacts -> Text,
+        created -> Timestamp,
+        updated -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_profiles (id) {
+        id -> BigInt,
+        supplier -> Text,
+        code -> Text,
+        version -> BigInt,
+        body -> Text,
+        actor -> Text,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        supplier -> Nullable<Text>,
+        file_name -> Text,
+        file_hash -> Text,
+        file_bytes -> BigInt,
+        profile_code -> Nullable<Text>,
+        profile_version -> Nullable<BigInt>,
+        settings -> Text,
+        dry_run -> Bool,
+        state -> Text,
+        bytes_read -> BigInt,
+        rows_read -> BigInt,
+        rows_created -> BigInt,
+        rows_updated -> BigInt,
+        rows_unchanged -> BigInt,
+        rows_rejected -> BigInt,
+        facts -> Text,
+        error -> Nullable<Text>,
+        actor -> Text,
+        queued_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        heartbeat_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    import_rows (import_id, line) {
+        import_id -> BigInt,
+        line -> BigInt,
+        sku -> Text,
+        status -> Text,
+        errors -> Text,
+        changes -> Text,
+    }
+}
+
+diesel::table! {
+    supplier_products (supplier, sku_key) {
+        supplier -> Text,
+        sku_key -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     structure_entities,
     counters,
@@ -175,4 +244,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     jobs,
+    suppliers,
+    import_profiles,
+    imports,
+    import_rows,
+    supplier_products,
 );

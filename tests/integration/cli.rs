@@ -246,3 +246,168 @@ fn quality_report_and_recompute_on_the_demo_catalog() {
         assert!(!refused.status.success());
     }
 }
+
+/// `pim import`: an Akeneo export migrated in one command, a supplier feed dry-run then
+/// imported with a rejected row (exit code 2, reasons printed).
+#[test]
+fn import_commands() {
+    let dir = TempDir::new().unwrap();
+    let akeneo =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/akeneo/catalog_modeling");
+    let out = pim(dir.path())
+        .args(["import", "--format", "akeneo"])
+        .arg(&akeneo)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("imported products.csv: 242 rows — 242 created"),
+        "{stdout}"
+    );
+
+    let run = |args: &[&str]| {
+        let out = pim(dir.path()).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, _) = run(&[
+        "supplier",
+        "save",
+        "acme",
+        "--name",
+        "Acme",
+        "--contact",
+        "Ann <ann@acme.test>",
+    ]);
+    assert_eq!(code, Some(0));
+    let profile = dir.path().join("profile.json");
+    std::fs::write(
+        &profile,
+        r#"{"sku": {"column": "Art"}, "values": [{"attribute": "weight", "column": "Weight", "unit": "GRAM"}]}"#,
+    )
+    .unwrap();
+    let (code, stdout) = run(&[
+        "supplier",
+        "profile",
+        "acme",
+        "main",
+        profile.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (code, stdout.trim()),
+        (Some(0), "profile main of acme is at version 1")
+    );
+    let feed = dir.path().join("feed.csv");
+    std::fs::write(&feed, "Art;Weight\n1111111111;\n1111111112;heavy\n").unwrap();
+    let (code, stdout) = run(&[
+        "import",
+        feed.to_str().unwrap(),
+        "--supplier",
+        "acme",
+        "--dry-run",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "dry run of feed.csv: 2 rows — 0 created, 0 updated, 1 unchanged, 1 rejected"
+        ),
+        "{stdout}"
+    );
+    let (code, stdout) = run(&["import", feed.to_str().unwrap(), "--supplier", "acme"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(
+        stdout.contains("line 3: Weight \"heavy\": \"heavy\" is not a number"),
+        "{stdout}"
+    );
+    let (_, listed) = run(&["supplier", "list"]);
+    assert!(
+        listed.contains("acme") && listed.contains("main@1"),
+        "{listed}"
+    );
+}
+
+/// `kill -9` in the middle of an import: the catalog holds whole batches only; the run is then
+/// reported failed, and running it again completes it without duplicates.
+#[test]
+fn killed_import_keeps_whole_batches_and_completes_when_run_again() {
+    let dir = TempDir::new().unwrap();
+    let feed = dir.path().join("feed.csv");
+    let out = pim(dir.path())
+        .args(["generate", "--products", "12000", "--models-only", "--csv"])
+        .arg(&feed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut child = pim(dir.path())
+        .args(["import", "--format", "akeneo"])
+        .arg(&feed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let state = AppState::open_for_bulk_load(Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    })
+    .unwrap();
+    let importer = state.importer.clone();
+    let started = std::time::Instant::now();
+    loop {
+        let runs = importer.imports(None, 1).unwrap();
+        if runs.first().is_some_and(|r| r.rows_read >= 2000) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never got going"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let run = importer.imports(None, 1).unwrap().remove(0);
+    assert_eq!(
+        run.state, "running",
+        "the dead process could not record anything"
+    );
+    let stored = state.catalog.count_products(&Default::default()).unwrap();
+    assert_eq!(
+        stored % 2000,
+        0,
+        "{stored} products: a batch was half written"
+    );
+    assert!(
+        stored >= run.rows_created,
+        "{stored} < {}",
+        run.rows_created
+    );
+    // Its heartbeat is old: the server's watchdog would mark it after two minutes.
+    let later = pim::service::now() + chrono::Duration::seconds(1);
+    let failed = state
+        .catalog
+        .db()
+        .write(|conn| pim::store::imports::fail_stale(conn, later, later))
+        .unwrap();
+    assert_eq!(failed, vec![run.id]);
+    let again = importer.rerun(run.id, false, "test").unwrap();
+    let counts = importer
+        .execute(again, &pim::store::changes::Origin::cli(), &mut |_| {})
+        .unwrap();
+    assert_eq!(counts.rows_created + counts.rows_unchanged, 12000);
+    assert_eq!(counts.rows_unchanged, stored);
+    assert_eq!(
+        state.catalog.count_products(&Default::default()).unwrap(),
+        12000
+    );
+}

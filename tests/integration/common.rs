@@ -199,11 +199,28 @@ pub async fn upload_on(
     filename: &str,
     data: &[u8],
 ) -> Value {
+    multipart_on(
+        state,
+        token,
+        "mutation($file: Upload!) { uploadAsset(file: $file) { hash filename mime width height bytes url thumbnailUrl } }",
+        json!({"file": null}),
+        filename,
+        data,
+    )
+    .await
+}
+
+/// A GraphQL multipart request: `variables.file` is the uploaded file.
+pub async fn multipart_on(
+    state: &AppState,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+    filename: &str,
+    data: &[u8],
+) -> Value {
     let boundary = "pimtestboundary";
-    let operations = json!({
-        "query": "mutation($file: Upload!) { uploadAsset(file: $file) { hash filename mime width height bytes url thumbnailUrl } }",
-        "variables": {"file": null}
-    });
+    let operations = json!({"query": query, "variables": variables});
     let mut body = Vec::new();
     for (name, value) in [
         ("operations", operations.to_string()),

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod akeneo_structure;
 mod assets;
 mod auth;
 mod bad_input;
@@ -11,9 +12,12 @@ mod cli;
 mod constraints;
 mod contracts;
 mod demo;
+mod export;
+mod imports;
 mod products;
 mod quality;
 mod roles;
 mod search;
 mod structure;
+mod ui;
 mod variants;

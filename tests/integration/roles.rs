@@ -27,6 +27,8 @@ const ROLES: [&str; 7] = [
 const READERS: &[&str] = &["admin", "manager", "translator", "viewer"];
 const EDITORS: &[&str] = &["admin", "manager"];
 const ADMINS: &[&str] = &["admin"];
+/// Who may read and run the imports of supplier `acme` (the supplier token is acme's).
+const ACME: &[&str] = &["admin", "manager", "supplier"];
 const SIGNED_IN: &[&str] = &[
     "admin",
     "manager",
@@ -35,6 +37,9 @@ const SIGNED_IN: &[&str] = &[
     "consumer",
     "viewer",
 ];
+
+/// An export channel the test catalog can render, pulled at `/feeds/test_feed.csv`.
+const SAVE_FEED: &str = r#"mutation { saveExportChannel(definition: {code: "test_feed", format: "csv", scope: "webshop", locale: "en_US", currency: "EUR", fields: [{name: "id", source: {property: "sku"}}]}) { code } }"#;
 
 /// One operation: an optional setup run as admin before each attempt, the request, and the
 /// callers allowed to make it.
@@ -132,6 +137,39 @@ fn operations() -> Vec<Op> {
             READERS,
         ),
         op("jobs", "{ jobs { state } }", READERS),
+        op("suppliers", "{ suppliers { code } }", ACME),
+        op("supplier", r#"{ supplier(code: "acme") { code } }"#, ACME),
+        op(
+            "importProfile",
+            r#"{ importProfile(supplier: "acme", code: "main") { version } }"#,
+            ACME,
+        ),
+        op(
+            "importProfileVersions",
+            r#"{ importProfileVersions(supplier: "acme", code: "main") { version } }"#,
+            ACME,
+        ),
+        op("imports", r#"{ imports(supplier: "acme") { id } }"#, ACME),
+        op("import", r#"{ import(id: "1") { state } }"#, ACME),
+        op("exportChannels", "{ exportChannels { code } }", EDITORS),
+        op(
+            "exportChannel",
+            r#"{ exportChannel(code: "google") { code } }"#,
+            EDITORS,
+        ),
+        with_setup(
+            "exportPreview",
+            SAVE_FEED,
+            r#"{ exportPreview(channel: "test_feed", first: 2) { rendered } }"#,
+            EDITORS,
+        ),
+        op("exportRuns", "{ exportRuns { id } }", EDITORS),
+        op("saveExportChannel", SAVE_FEED, EDITORS),
+        op(
+            "resetExportChannel",
+            r#"mutation { resetExportChannel(code: "nothing_saved") }"#,
+            EDITORS,
+        ),
         op("users", "{ users { email } }", ADMINS),
         op("user", r#"{ user(id: "1") { email } }"#, ADMINS),
         op("apiTokens", "{ apiTokens { name prefix } }", ADMINS),
@@ -308,6 +346,31 @@ fn operations() -> Vec<Op> {
             EDITORS,
         ),
         op(
+            "saveSupplier",
+            r#"mutation { saveSupplier(input: {code: "acme", name: "Acme"}) { code } }"#,
+            EDITORS,
+        ),
+        op(
+            "saveImportProfile",
+            r#"mutation { saveImportProfile(supplier: "acme", code: "main", profile: {sku: {column: "sku"}, values: [{attribute: "name", locale: "en_US", column: "name"}]}) { version } }"#,
+            ACME,
+        ),
+        op(
+            "suggestImportProfile",
+            r#"multipart mutation($file: Upload!) { suggestImportProfile(supplier: "acme", file: $file) { header } }"#,
+            ACME,
+        ),
+        op(
+            "importFeed",
+            r#"multipart mutation($file: Upload!) { importFeed(input: {supplier: "acme", profile: "main", dryRun: true}, file: $file) { id } }"#,
+            ACME,
+        ),
+        op(
+            "rerunImport",
+            r#"mutation { rerunImport(id: "1", dryRun: true) { id } }"#,
+            ACME,
+        ),
+        op(
             "signOut",
             "mutation { signOut }",
             &[
@@ -416,7 +479,7 @@ async fn every_role_through_every_operation(app: TestApp) {
                         "consumer" => (
                             Role::ChannelConsumer,
                             Grants {
-                                channels: vec!["webshop".into()],
+                                channels: vec!["webshop".into(), "test_feed".into()],
                                 ..Grants::default()
                             },
                         ),
@@ -429,6 +492,7 @@ async fn every_role_through_every_operation(app: TestApp) {
         })
         .collect();
 
+    crate::imports::acme_with_one_run(&app).await;
     let ops = operations();
     // Every root field of the schema is in the table, so a new resolver cannot skip it.
     let covered: BTreeSet<&str> = ops.iter().map(|o| o.field).collect();
@@ -451,7 +515,17 @@ async fn every_role_through_every_operation(app: TestApp) {
             };
             let head = app.change_head();
             let counts = account_counts(&app);
-            let response = if op.query == "multipart" {
+            let response = if let Some(query) = op.query.strip_prefix("multipart ") {
+                crate::common::multipart_on(
+                    &app.state,
+                    token.as_deref(),
+                    query,
+                    json!({"file": null}),
+                    "feed.csv",
+                    b"sku;name\nA-1;x\n",
+                )
+                .await
+            } else if op.query == "multipart" {
                 upload_on(
                     &app.state,
                     token.as_deref(),
@@ -498,8 +572,8 @@ async fn every_role_through_every_operation(app: TestApp) {
     );
 }
 
-/// Plain HTTP: assets need a catalog reader (401 without credentials, 403 for other roles);
-/// health probes are open.
+/// Plain HTTP: assets need a catalog reader, feeds a consumer granted the channel (or an
+/// editor) — 401 without credentials, 403 for other roles; health probes are open.
 async fn http_endpoints(app: &TestApp, tokens: &[(&str, Option<String>)]) -> Vec<String> {
     let uploaded = upload_on(
         &app.state,
@@ -512,14 +586,20 @@ async fn http_endpoints(app: &TestApp, tokens: &[(&str, Option<String>)]) -> Vec
         .as_str()
         .unwrap()
         .to_string();
+    app.data(SAVE_FEED, json!({})).await;
     let service = http::init_service(App::new().configure(configure(app.state.clone()))).await;
     let mut failures = Vec::new();
+    const FEED_PULLERS: &[&str] = &["admin", "manager", "consumer"];
     for (name, token) in tokens {
         for (uri, allowed) in [
             (format!("/assets/{hash}"), READERS.contains(name)),
             (
                 format!("/assets/{hash}/thumbnail/64"),
                 READERS.contains(name),
+            ),
+            (
+                "/feeds/test_feed.csv".to_string(),
+                FEED_PULLERS.contains(name),
             ),
             ("/health/live".to_string(), true),
             ("/health/ready".to_string(), true),

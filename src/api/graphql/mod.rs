@@ -6,6 +6,8 @@ mod auth_mutation;
 mod auth_query;
 mod auth_types;
 mod changes;
+mod export;
+mod imports;
 mod inputs;
 mod loaders;
 mod mutation;
@@ -20,10 +22,12 @@ mod structure_types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
+use async_graphql::{ErrorExtensions, MergedSubscription, Schema};
 
 use crate::config::GraphqlConfig;
 use crate::error::Error;
+use crate::export::Exports;
+use crate::import::importer::Importer;
 use crate::search::Search;
 use crate::service::Catalog;
 use crate::service::accounts::Accounts;
@@ -33,23 +37,35 @@ pub(crate) use access::{origin, require};
 pub use mutation::Mutation;
 pub use query::Query;
 
-pub type PimSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type PimSchema = Schema<Query, Mutation, Subscription>;
+
+/// Subscriptions, over WebSocket at `/graphql/ws`.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(imports::ImportSubscription);
 
 /// The schema with its limits and loaders; the same for the server, the tests and `pim schema`.
 pub fn build_schema(
     catalog: Arc<Catalog>,
     accounts: Arc<Accounts>,
     search: Arc<Search>,
+    importer: Arc<Importer>,
+    exports: Arc<Exports>,
     config: &GraphqlConfig,
 ) -> PimSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.depth_limit)
-        .limit_complexity(config.complexity_limit)
-        .data(loaders::models(catalog.clone()))
-        .data(loaders::products(catalog.clone()))
-        .data(catalog)
-        .data(accounts)
-        .data(search);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(config.depth_limit)
+    .limit_complexity(config.complexity_limit)
+    .data(loaders::models(catalog.clone()))
+    .data(loaders::products(catalog.clone()))
+    .data(catalog)
+    .data(accounts)
+    .data(search)
+    .data(importer)
+    .data(exports);
     if !config.introspection {
         builder = builder.disable_introspection();
     }
@@ -58,9 +74,13 @@ pub fn build_schema(
 
 /// The SDL as committed in `schema/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish()
+    .sdl()
 }
 
 /// Runs blocking catalog work on the blocking pool, never on the async executor.

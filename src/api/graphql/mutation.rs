@@ -26,6 +26,8 @@ pub struct Mutation(
     ProductMutation,
     AuthMutation,
     QualityMutation,
+    super::imports::ImportMutation,
+    super::export::ExportMutation,
 );
 
 #[derive(Default)]

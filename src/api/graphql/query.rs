@@ -26,6 +26,8 @@ pub struct Query(
     SearchQuery,
     QualityQuery,
     super::quality::JobQuery,
+    super::imports::ImportQuery,
+    super::export::ExportQuery,
 );
 
 #[derive(Default)]

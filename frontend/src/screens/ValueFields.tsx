@@ -1,0 +1,145 @@
+// The values of a product or product model for one locale and channel: image attributes as a
+// gallery whose order can change, the others grouped by attribute group, each with its widget,
+// its server error and, when inherited from a product model, a note and a link to that model.
+
+import type { Attribute, Value } from '../api/ops';
+import { display, label, mayEdit, useCatalog, valueKey, valuePath } from '../catalog';
+import { t } from '../i18n';
+import { follow } from '../router';
+import { ValueWidget } from './widgets';
+
+export interface Edit {
+  attribute: string;
+  channel: string | null;
+  locale: string | null;
+  data: unknown;
+}
+
+export function ValueFields({ attributes, values, edits, onEdits, errors, disabled = false, compare }: {
+  /** The attributes shown, in the family's order. */
+  attributes: Attribute[];
+  /** Stored values for the chosen locale and channel, inherited ones included. */
+  values: Value[];
+  edits: Map<string, Edit>;
+  onEdits: (edits: Map<string, Edit>) => void;
+  /** Server errors by value path (`values.ean`, `values.description.webshop.en_US`). */
+  errors: Map<string, string>;
+  /** While the values of another locale or channel load. */
+  disabled?: boolean;
+  /** Another locale's values, shown under each localized field. */
+  compare?: { locale: string; values: Value[] };
+}) {
+  const catalog = useCatalog();
+  const { structure, locale, channel } = catalog;
+  const byCode = new Map(structure.attributes.map((a) => [a.code, a]));
+  const stored = new Map<string, Value>();
+  for (const v of values) {
+    const a = byCode.get(v.attribute);
+    if (a) stored.set(valueKey(a, v.channel ?? channel, v.locale ?? locale), v);
+  }
+  const currencies = structure.channels.find((c) => c.code === channel)?.currencies.map((c) => c.code) ?? [];
+  const editable = attributes.filter((a) => a.type !== 'IDENTIFIER');
+  const current = (a: Attribute) => {
+    const key = valueKey(a, channel, locale);
+    return edits.has(key) ? edits.get(key)!.data : stored.get(key)?.data ?? null;
+  };
+  const edit = (next: Map<string, Edit>, a: Attribute, data: unknown) =>
+    next.set(valueKey(a, channel, locale), {
+      attribute: a.code,
+      channel: a.scopable ? channel : null,
+      locale: a.localizable ? locale : null,
+      data,
+    });
+  const setData = (a: Attribute, data: unknown) => {
+    const next = new Map(edits);
+    edit(next, a, data);
+    onEdits(next);
+  };
+
+  const groups = structure.attributeGroups.slice().sort((a, b) => a.sortOrder - b.sortOrder);
+  const images = editable.filter((a) => a.type === 'IMAGE').sort((a, b) => a.sortOrder - b.sortOrder);
+  const byGroup = groups
+    .map((g) => ({ group: g, list: editable.filter((a) => a.group?.code === g.code && a.type !== 'IMAGE') }))
+    .filter((g) => g.list.length > 0);
+  const ungrouped = editable.filter((a) => !a.group && a.type !== 'IMAGE');
+
+  // Image attributes in sort order form the gallery; moving an image swaps two values.
+  const moveImage = (index: number, delta: number) => {
+    const a = images[index];
+    const b = images[index + delta];
+    if (!a || !b) return;
+    const next = new Map(edits);
+    const [da, db] = [current(a), current(b)];
+    edit(next, a, db);
+    edit(next, b, da);
+    onEdits(next);
+  };
+
+  const field = (a: Attribute) => {
+    const key = valueKey(a, channel, locale);
+    const v = stored.get(key);
+    const inherited = !edits.has(key) && v?.inherited;
+    const id = `value-${a.code}`;
+    const error = errors.get(valuePath(a, channel, locale)) ?? errors.get(`values.${a.code}`);
+    const name = label(a.labels, a.code);
+    return (
+      <div class={`field${error ? ' invalid' : ''}${inherited ? ' inherited' : ''}`} key={a.code} data-attribute={a.code}>
+        <label for={id} id={`${id}-label`}>
+          {name}
+          {a.localizable && <span class="scope"> {locale}</span>}
+          {a.scopable && <span class="scope"> {channel}</span>}
+        </label>
+        <ValueWidget attribute={a} id={id} value={current(a)} onChange={(d) => setData(a, d)}
+          currencies={currencies} disabled={disabled || !!inherited || !mayEdit(catalog, a, locale)} name={name}
+          describedBy={[error ? `${id}-error` : '', inherited ? `${id}-inherited` : ''].filter(Boolean).join(' ') || undefined}
+          invalid={!!error} />
+        {inherited && (
+          <span class="inherited-note" id={`${id}-inherited`}>
+            {t('product.inheritedFrom')}{' '}
+            <a href={`/models/${encodeURIComponent(v?.inheritedFrom ?? '')}`} onClick={follow}>{v?.inheritedFrom}</a>
+          </span>
+        )}
+        {compare && a.localizable && (
+          <span class="compare-value" id={`${id}-compare`}>
+            <span class="scope">{compare.locale}:</span>{' '}
+            {display(a, compare.values.find((x) => x.attribute === a.code)?.data) || t('common.none')}
+          </span>
+        )}
+        {error && <span class="field-error" id={`${id}-error`} role="alert">{error}</span>}
+      </div>
+    );
+  };
+
+  return (
+    <div class="values" aria-busy={disabled}>
+      {images.length > 0 && (
+        <fieldset class="group">
+          <legend>{t('product.images')}</legend>
+          <div class="gallery">
+            {images.map((a, i) => (
+              <div class="gallery-item" key={a.code}>
+                {field(a)}
+                <button type="button" disabled={i === 0} onClick={() => moveImage(i, -1)}
+                  aria-label={t('product.moveLeft', { attribute: label(a.labels, a.code) })}>←</button>
+                <button type="button" disabled={i === images.length - 1} onClick={() => moveImage(i, 1)}
+                  aria-label={t('product.moveRight', { attribute: label(a.labels, a.code) })}>→</button>
+              </div>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      {byGroup.map(({ group, list }) => (
+        <fieldset class="group" key={group.code}>
+          <legend>{label(group.labels, group.code)}</legend>
+          {list.map(field)}
+        </fieldset>
+      ))}
+      {ungrouped.length > 0 && (
+        <fieldset class="group">
+          <legend>{t('product.otherGroup')}</legend>
+          {ungrouped.map(field)}
+        </fieldset>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+DROP TABLE export_runs;
+DROP TABLE export_cursors;
+DROP TABLE export_channels;

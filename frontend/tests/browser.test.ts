@@ -77,6 +77,20 @@ test('grid: search words, filter by a facet, page with cursors, keyboard', async
   await page.getByText('361 products').waitFor();
   await waitForGrid();
 
+  // Completeness bands of the chosen channel and locale: the complete ones only.
+  const complete = page.locator('fieldset.facet', { hasText: 'Completeness' }).locator('label', { hasText: '100 %' });
+  const completeCount = Number(await complete.locator('.count').textContent());
+  assert.ok(completeCount > 0 && completeCount < 361, String(completeCount));
+  await complete.getByRole('checkbox').check();
+  await page.getByText(`${completeCount} products`, { exact: true }).waitFor();
+  await waitForGrid();
+  const badges = await page.locator('table.products tbody tr .badge').allTextContents();
+  assert.ok(badges.length > 0 && badges.every((b) => b === '100%'), badges.join(','));
+  await shot('03c-grid-complete');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByText('361 products').waitFor();
+  await waitForGrid();
+
   // The column chooser adds a column (remembered), Escape closes it.
   await page.getByRole('button', { name: 'Columns' }).click();
   await page.getByRole('group', { name: 'Choose columns' }).getByLabel('Brand', { exact: true }).check();
@@ -471,6 +485,15 @@ test('supplier imports: a new supplier, its CSV mapped, dry-run preview with the
   await waitForPrefix('ACME-');
   assert.deepEqual(await skus(), ['ACME-001']);
   await page.getByLabel('Search products').fill('');
+  await waitForGrid();
+  // The supplier facet narrows the grid to what a supplier's feeds brought.
+  const acme = page.locator('fieldset.facet', { hasText: 'Supplier' }).locator('label', { hasText: 'acme_coffee' });
+  assert.equal(await acme.locator('.count').textContent(), '1');
+  await acme.getByRole('checkbox').check();
+  await page.getByText('1 products', { exact: true }).waitFor();
+  await waitForGrid();
+  assert.deepEqual(await skus(), ['ACME-001']);
+  await page.getByRole('button', { name: 'Clear filters' }).click();
   await waitForGrid();
 });
 

@@ -116,12 +116,16 @@ impl Kind {
                         kind: FacetKind::Family,
                         attribute: None,
                         category: None,
+                        channel: None,
+                        locale: None,
                         limit: 50,
                     },
                     FacetRequest {
                         kind: FacetKind::Attribute,
                         attribute: Some("color".into()),
                         category: None,
+                        channel: None,
+                        locale: None,
                         limit: 50,
                     },
                 ]

@@ -21,9 +21,12 @@ use crate::catalog::{AttributeOption, Structure};
 use crate::error::{Error, Result};
 use crate::service::preview::Previewed;
 use crate::service::{Catalog, ItemStatus, now, parallel};
-use crate::store::changes::Origin;
+use crate::store::changes::{self, Event, Origin};
 use crate::store::imports::{self, Counts, RowOutcome};
 use crate::store::suppliers;
+
+/// The change log's entity for a supplier's product links.
+pub const SUPPLIER_ENTITY: &str = "supplier";
 
 /// Rows written per transaction.
 pub const BATCH: usize = 2000;
@@ -362,10 +365,17 @@ impl<'r, 'a> Pass<'r, 'a> {
         let supplier = self.run.supplier.filter(|_| !self.dry_run);
         self.counts.bytes_read = bytes as i64;
         let (id, counts) = (self.run.import_id, self.counts);
+        let origin = self.run.origin;
         self.run.catalog.db().write(|conn| {
             imports::add_rows(conn, &keep)?;
             if let Some(s) = supplier {
-                suppliers::link_products(conn, s, &linked)?;
+                let new = suppliers::link_products(conn, s, &linked)?;
+                if !new.is_empty() {
+                    // Followers of the change log (the search index's supplier facet) hear of
+                    // products newly carried by this supplier.
+                    let event = Event::about_products(SUPPLIER_ENTITY, s, new);
+                    changes::append(conn, &[event], origin, now())?;
+                }
             }
             imports::progress(conn, id, &counts, now())
         })

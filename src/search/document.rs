@@ -13,18 +13,21 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Facet, OwnedValue};
 
 use super::analyzers::Lang;
-use super::schema::{ATTRIBUTE, CATEGORY, ENABLED, FAMILY, Fields};
+use super::schema::{ATTRIBUTE, CATEGORY, COMPLETENESS, ENABLED, FAMILY, Fields, RULE, SUPPLIER};
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::{self, merge_inherited};
 use crate::catalog::values::{self, ALL_CHANNELS, ALL_LOCALES, ValueDoc};
 use crate::catalog::{Attribute, AttributeType, Structure, measure};
+use crate::quality::completeness::{Quality, band};
 use crate::store::models::StoredModel;
 use crate::store::products::StoredProduct;
 
-/// A product with the product models above it, root first.
+/// A product with the product models above it, root first, and the suppliers whose feeds
+/// carried it.
 pub struct Source<'a> {
     pub product: &'a StoredProduct,
     pub chain: Vec<&'a StoredModel>,
+    pub suppliers: &'a [String],
 }
 
 impl Source<'_> {
@@ -237,6 +240,10 @@ pub fn build(structure: &Structure, fields: &Fields, source: &Source<'_>) -> Tan
     if let Some(parent) = &p.parent {
         doc.add_text(fields.parent, parent);
     }
+    for supplier in source.suppliers {
+        doc.add_facet(fields.facets, facet(SUPPLIER, &[supplier]));
+    }
+    add_quality(&mut doc, fields, &stored.quality);
 
     let mut numbers: BTreeMap<String, OwnedValue> = BTreeMap::new();
     let mut prices: BTreeMap<String, BTreeMap<String, OwnedValue>> = BTreeMap::new();
@@ -317,6 +324,36 @@ pub fn build(structure: &Structure, fields: &Fields, source: &Source<'_>) -> Tan
         doc.add_object(fields.labels, labels);
     }
     doc
+}
+
+/// Completeness bands and percents per channel and locale, and the rules the product fails,
+/// from the quality the write path stored with it.
+fn add_quality(doc: &mut TantivyDocument, fields: &Fields, stored: &str) {
+    if stored.is_empty() {
+        return;
+    }
+    let Ok(quality) = serde_json::from_str::<Quality>(stored) else {
+        return;
+    };
+    let mut percents: BTreeMap<String, OwnedValue> = BTreeMap::new();
+    for (channel, locales) in &quality.completeness {
+        let mut per_locale = BTreeMap::new();
+        for (locale, c) in locales {
+            doc.add_facet(
+                fields.facets,
+                facet(COMPLETENESS, &[channel, locale, band(c.ratio)]),
+            );
+            per_locale.insert(locale.clone(), OwnedValue::F64(f64::from(c.ratio)));
+        }
+        percents.insert(channel.clone(), OwnedValue::Object(per_locale));
+    }
+    if !percents.is_empty() {
+        doc.add_object(fields.completeness, percents);
+    }
+    let rules: BTreeSet<&str> = quality.issues.iter().map(|i| i.rule.as_str()).collect();
+    for rule in rules {
+        doc.add_facet(fields.facets, facet(RULE, &[rule]));
+    }
 }
 
 pub fn bool_str(b: bool) -> &'static str {

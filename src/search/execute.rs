@@ -281,6 +281,7 @@ fn hits(
             let source = Source {
                 product: &product,
                 chain: ancestors_of(product.parent_id, &models),
+                suppliers: &[],
             };
             highlights(structure, &source, &generators, req.channel.as_deref())
         };

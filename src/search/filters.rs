@@ -17,10 +17,13 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::document::{bool_str, date_days, facet};
 use super::request::{AttributeFilter, FacetKind, FacetRequest, Filters};
-use super::schema::{self, ATTRIBUTE, CATEGORY, ENABLED, FAMILY, Fields, UPDATED};
+use super::schema::{
+    self, ATTRIBUTE, CATEGORY, COMPLETENESS, ENABLED, FAMILY, Fields, RULE, SUPPLIER, UPDATED,
+};
 use crate::catalog::codes::sku_key;
 use crate::catalog::{Attribute, AttributeType, Structure, measure};
 use crate::error::FieldError;
+use crate::quality::completeness::BANDS;
 
 /// Required clauses that narrow without scoring.
 pub fn build(
@@ -68,6 +71,57 @@ pub fn build(
     if let Some(parent) = &filters.parent {
         out.push(any_of([Term::from_field_text(fields.parent, parent)]));
     }
+    if let Some(c) = &filters.completeness {
+        match channel_locale(structure, &c.channel, &c.locale, &at("completeness")) {
+            Ok(()) => out.push(Box::new(ColumnRangeQuery {
+                column: schema::completeness_column(&c.channel, &c.locale),
+                min: 0.0,
+                max: f64::from(c.below) - 0.5,
+            })),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(b) = &filters.completeness_bands {
+        let path = at("completenessBands");
+        let unknown = b
+            .bands
+            .iter()
+            .find(|band| !BANDS.iter().any(|(name, _, _)| name == band));
+        match (
+            channel_locale(structure, &b.channel, &b.locale, &path),
+            unknown,
+        ) {
+            (Err(e), _) => errors.push(e),
+            (Ok(()), Some(band)) => errors.push(FieldError::invalid(
+                format!("{path}.bands"),
+                format!("unknown completeness band {band:?}: use 0-49, 50-79, 80-99 or 100"),
+            )),
+            (Ok(()), None) => out.push(any_of(b.bands.iter().map(|band| {
+                Term::from_facet(
+                    fields.facets,
+                    &facet(COMPLETENESS, &[&b.channel, &b.locale, band]),
+                )
+            }))),
+        }
+    }
+    if let Some(rule) = &filters.failing_rule {
+        if structure.quality_rules.contains_key(rule) {
+            out.push(any_of([Term::from_facet(
+                fields.facets,
+                &facet(RULE, &[rule]),
+            )]));
+        } else {
+            errors.push(FieldError::not_found(
+                at("failingRule"),
+                format!("unknown quality rule {rule:?}"),
+            ));
+        }
+    }
+    if let Some(suppliers) = &filters.suppliers {
+        out.push(any_of(suppliers.iter().map(|s| {
+            Term::from_facet(fields.facets, &facet(SUPPLIER, &[s]))
+        })));
+    }
     for (i, f) in filters.attributes.iter().enumerate() {
         match attribute_filter(structure, fields, f, &at(&format!("attributes.{i}"))) {
             Ok(queries) => out.extend(queries),
@@ -81,6 +135,26 @@ pub fn build(
             .collect())
     } else {
         Err(errors)
+    }
+}
+
+/// Checks that a channel exists and has the locale (completeness is kept per channel locale).
+fn channel_locale(
+    structure: &Structure,
+    channel: &str,
+    locale: &str,
+    path: &str,
+) -> Result<(), FieldError> {
+    match structure.channels.get(channel) {
+        None => Err(FieldError::not_found(
+            format!("{path}.channel"),
+            format!("unknown channel {channel:?}"),
+        )),
+        Some(c) if !c.locales.iter().any(|l| l == locale) => Err(FieldError::not_found(
+            format!("{path}.locale"),
+            format!("channel {channel} has no locale {locale:?}"),
+        )),
+        Some(_) => Ok(()),
     }
 }
 
@@ -261,6 +335,18 @@ pub fn facet_root(
     match request.kind {
         FacetKind::Family => Ok(facet(FAMILY, &[])),
         FacetKind::Enabled => Ok(facet(ENABLED, &[])),
+        FacetKind::Rule => Ok(facet(RULE, &[])),
+        FacetKind::Supplier => Ok(facet(SUPPLIER, &[])),
+        FacetKind::Completeness => {
+            let (Some(channel), Some(locale)) = (&request.channel, &request.locale) else {
+                return Err(FieldError::invalid(
+                    path,
+                    "a completeness facet needs a channel and a locale (of the facet or of the search)",
+                ));
+            };
+            channel_locale(structure, channel, locale, path)?;
+            Ok(facet(COMPLETENESS, &[channel, locale]))
+        }
         FacetKind::Category => match &request.category {
             None => Ok(facet(CATEGORY, &[])),
             Some(code) if structure.categories.contains_key(code) => {

@@ -21,10 +21,12 @@ use super::schema::{ATTRIBUTE, FAMILY, ID};
 use crate::catalog::Structure;
 use crate::catalog::codes::sku_key;
 use crate::error::Result;
+use crate::import::run::SUPPLIER_ENTITY;
 use crate::service::Catalog;
 use crate::service::reads::ancestors_of;
+use crate::service::recompute::QUALITY_ENTITY;
 use crate::store;
-use crate::store::changes::{ChangeFilter, ChangeRow};
+use crate::store::changes::{ChangeFilter, ChangeRow, Event};
 use crate::store::products::StoredProduct;
 
 /// Events read per step.
@@ -230,6 +232,9 @@ impl<'a> Follower<'a> {
                 "product" => {
                     skus.insert(sku_key(&e.code));
                 }
+                SUPPLIER_ENTITY | QUALITY_ENTITY => {
+                    skus.extend(Event::listed_products(&e.fields).iter().map(|s| sku_key(s)));
+                }
                 "product_model" => dependents.push(Term::from_field_text(fields.models, &e.code)),
                 "category" => dependents.push(Term::from_field_text(fields.categories, &e.code)),
                 "attribute" => dependents.push(Term::from_field_text(fields.attributes, &e.code)),
@@ -282,17 +287,18 @@ impl<'a> Follower<'a> {
     fn upsert(&self, structure: &Structure, products: Vec<StoredProduct>) -> Result<()> {
         let parents: Vec<i64> = products.iter().filter_map(|p| p.parent_id).collect();
         let models = self.catalog.model_chains(&parents)?;
+        let suppliers = reindex::suppliers_of(self.catalog, &products)?;
         let add = |chunk: &[StoredProduct]| -> Result<()> {
             for product in chunk {
+                let key = sku_key(&product.product.sku);
                 let source = Source {
                     product,
                     chain: ancestors_of(product.parent_id, &models),
+                    suppliers: suppliers.get(&product.id).map_or(&[], Vec::as_slice),
                 };
                 let doc = document::build(structure, &self.open.fields, &source);
-                self.writer.delete_term(Term::from_field_text(
-                    self.open.fields.sku,
-                    &sku_key(&product.product.sku),
-                ));
+                self.writer
+                    .delete_term(Term::from_field_text(self.open.fields.sku, &key));
                 self.writer.add_document(doc).map_err(internal)?;
             }
             Ok(())

@@ -27,8 +27,8 @@ use crate::service::Catalog;
 use directory::{Layout, OpenIndex};
 pub use execute::tantivy_only;
 pub use request::{
-    AttributeFilter, FacetKind, FacetRequest, FacetResult, FacetValue, Filters, Highlight, Hit,
-    SearchPage, SearchRequest, Sort, SortField,
+    AttributeFilter, CompletenessBands, CompletenessFilter, FacetKind, FacetRequest, FacetResult,
+    FacetValue, Filters, Highlight, Hit, SearchPage, SearchRequest, Sort, SortField,
 };
 
 /// The search index of one catalog on this node.

@@ -3,6 +3,7 @@
 //! node's first build and by `pim reindex`, which builds a new index beside the one in use and
 //! swaps it in when done. Also the raw-tantivy baseline `pim reindex --compare-raw` measures.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::directory::{Layout, OpenIndex, Position, internal};
 use super::document::{self, Source};
 use crate::catalog::Structure;
+use crate::catalog::codes::sku_key;
 use crate::error::{Error, Result};
 use crate::service::Catalog;
 use crate::service::reads::ancestors_of;
@@ -48,10 +50,31 @@ pub fn count(catalog: &Catalog) -> Result<u64> {
         .read(|c| store::products::count(c, &ProductFilter::default()))? as u64)
 }
 
+/// A page of products with the models above them and the suppliers of each (by product id).
 type Page = (
     Vec<StoredProduct>,
-    std::collections::HashMap<i64, StoredModel>,
+    HashMap<i64, StoredModel>,
+    HashMap<i64, Vec<String>>,
 );
+
+/// The suppliers whose feeds carried each product, by product id.
+pub fn suppliers_of(
+    catalog: &Catalog,
+    products: &[StoredProduct],
+) -> Result<HashMap<i64, Vec<String>>> {
+    let ids: HashMap<String, i64> = products
+        .iter()
+        .map(|p| (sku_key(&p.product.sku), p.id))
+        .collect();
+    let keys: Vec<String> = ids.keys().cloned().collect();
+    let by_key = catalog
+        .db()
+        .read(|c| store::suppliers::of_products(c, &keys))?;
+    Ok(by_key
+        .into_iter()
+        .filter_map(|(key, suppliers)| Some((*ids.get(&key)?, suppliers)))
+        .collect())
+}
 
 /// Calls `each` with the document of every product. A reader thread fetches pages in id order
 /// while two builder threads turn them into documents (`each` runs on the builders, in no
@@ -78,10 +101,12 @@ pub fn documents(
                     .and_then(|products| {
                         let parents: Vec<i64> =
                             products.iter().filter_map(|p| p.parent_id).collect();
-                        Ok((products, catalog.model_chains(&parents)?))
+                        let models = catalog.model_chains(&parents)?;
+                        let suppliers = suppliers_of(catalog, &products)?;
+                        Ok((products, models, suppliers))
                     });
                 let done = match &page {
-                    Ok((products, _)) => {
+                    Ok((products, _, _)) => {
                         after = products.last().map_or(after, |p| p.id);
                         (products.len() as i64) < PAGE
                     }
@@ -144,11 +169,12 @@ fn build_pages(
         if stop() {
             return Ok(false);
         }
-        let (products, models) = page?;
+        let (products, models, suppliers) = page?;
         for product in &products {
             let source = Source {
                 product,
                 chain: ancestors_of(product.parent_id, &models),
+                suppliers: suppliers.get(&product.id).map_or(&[], Vec::as_slice),
             };
             each(document::build(structure, &open.fields, &source))?;
         }

@@ -16,6 +16,30 @@ pub struct Filters {
     /// Variant products directly below this product model.
     pub parent: Option<String>,
     pub attributes: Vec<AttributeFilter>,
+    /// Products whose completeness in a channel and locale is below a percent.
+    pub completeness: Option<CompletenessFilter>,
+    /// Products failing this quality rule (in any channel and locale).
+    pub failing_rule: Option<String>,
+    /// Products carried by any of these suppliers' feeds.
+    pub suppliers: Option<Vec<String>>,
+    /// Products in any of these completeness bands in a channel and locale.
+    pub completeness_bands: Option<CompletenessBands>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompletenessBands {
+    pub channel: String,
+    pub locale: String,
+    /// Band names as `quality::completeness::BANDS` has them.
+    pub bands: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompletenessFilter {
+    pub channel: String,
+    pub locale: String,
+    /// Percent, 1 to 100: products below it match.
+    pub below: u8,
 }
 
 /// A condition on one attribute's values (in any channel and locale).
@@ -45,12 +69,21 @@ pub enum FacetKind {
     Enabled,
     /// Options of a select or multi-select attribute, or true/false of a boolean one.
     Attribute,
+    /// Completeness bands (`0-49`, `50-79`, `80-99`, `100`) in a channel and locale.
+    Completeness,
+    /// Quality rules the products fail.
+    Rule,
+    /// Suppliers whose feeds carried the products.
+    Supplier,
 }
 
 #[derive(Debug, Clone)]
 pub struct FacetRequest {
     pub kind: FacetKind,
     pub attribute: Option<String>,
+    /// Completeness facets: the channel and locale (default: the request's).
+    pub channel: Option<String>,
+    pub locale: Option<String>,
     /// Category facets count the children of this category (default: the roots of the trees);
     /// a child's count includes every product below it.
     pub category: Option<String>,

@@ -11,14 +11,18 @@ use tantivy::schema::{
 use super::analyzers::{IDENTIFIER, Lang};
 
 /// Bumped whenever documents change shape; an index of another version is rebuilt on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Facet roots. Completeness (`/completeness/<channel>/<locale>/<band>`) and supplier
-/// (`/supplier/<code>`) are reserved for the data-quality and supplier-import work.
+/// Facet roots: `/family/<code>`, `/category/<root>/…/<code>`, `/enabled/<bool>`,
+/// `/attr/<attribute>/<option or bool>`, `/completeness/<channel>/<locale>/<band>`,
+/// `/rule/<code>` (a quality rule the product fails) and `/supplier/<code>`.
 pub const FAMILY: &str = "family";
 pub const CATEGORY: &str = "category";
 pub const ENABLED: &str = "enabled";
 pub const ATTRIBUTE: &str = "attr";
+pub const COMPLETENESS: &str = "completeness";
+pub const RULE: &str = "rule";
+pub const SUPPLIER: &str = "supplier";
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -45,12 +49,15 @@ pub struct Fields {
     pub numbers: Field,
     /// The lowercased label per locale, for sorting.
     pub labels: Field,
+    /// Completeness percent keyed `<channel>.<locale>`: the completeness filter.
+    pub completeness: Field,
     /// Last change, microseconds since 1970.
     pub updated: Field,
 }
 
 pub const NUMBERS: &str = "num";
 pub const LABELS: &str = "label";
+pub const COMPLETENESS_PERCENT: &str = "complete";
 pub const UPDATED: &str = "updated";
 pub const ID: &str = "id";
 pub const SKU: &str = "sku";
@@ -88,6 +95,10 @@ pub fn build() -> Schema {
     b.add_text_field("attributes", STRING);
     b.add_json_field(NUMBERS, JsonObjectOptions::default().set_fast(None));
     b.add_json_field(LABELS, JsonObjectOptions::default().set_fast(None));
+    b.add_json_field(
+        COMPLETENESS_PERCENT,
+        JsonObjectOptions::default().set_fast(None),
+    );
     b.add_i64_field(UPDATED, FAST | INDEXED);
     b.build()
 }
@@ -108,6 +119,7 @@ pub fn fields(schema: &Schema) -> tantivy::Result<Fields> {
         attributes: schema.get_field("attributes")?,
         numbers: schema.get_field(NUMBERS)?,
         labels: schema.get_field(LABELS)?,
+        completeness: schema.get_field(COMPLETENESS_PERCENT)?,
         updated: schema.get_field(UPDATED)?,
     })
 }
@@ -129,6 +141,11 @@ pub fn number_column(attribute: &str, currency: Option<&str>) -> String {
         Some(c) => format!("{NUMBERS}.{attribute}.{c}"),
         None => format!("{NUMBERS}.{attribute}"),
     }
+}
+
+/// The fast-field column of a product's completeness percent in a channel and locale.
+pub fn completeness_column(channel: &str, locale: &str) -> String {
+    format!("{COMPLETENESS_PERCENT}.{channel}.{locale}")
 }
 
 pub fn label_column(locale: &str) -> String {

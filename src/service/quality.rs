@@ -108,8 +108,12 @@ pub(crate) fn assess_many(
 }
 
 /// Recomputes the quality of the given products in the caller's transaction, skipping any whose
-/// version moved on; returns how many were written.
-pub(crate) fn refresh(conn: &mut Conn<'_>, structure: &Structure, ids: &[i64]) -> Result<usize> {
+/// version moved on; returns the SKUs of those whose quality changed.
+pub(crate) fn refresh(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    ids: &[i64],
+) -> Result<Vec<String>> {
     let products = store::products::find_by_ids(conn, ids)?;
     refresh_products(conn, structure, &products)
 }
@@ -118,7 +122,7 @@ pub(crate) fn refresh_products(
     conn: &mut Conn<'_>,
     structure: &Structure,
     products: &[store::products::StoredProduct],
-) -> Result<usize> {
+) -> Result<Vec<String>> {
     let items: Vec<Assessing<'_>> = products
         .iter()
         .map(|p| Assessing {
@@ -129,10 +133,10 @@ pub(crate) fn refresh_products(
         })
         .collect();
     let qualities = assess_many(conn, structure, &items)?;
-    let mut written = 0;
+    let mut written = Vec::new();
     for (p, quality) in products.iter().zip(qualities) {
         if quality != p.quality && store::products::set_quality(conn, p.id, p.version, &quality)? {
-            written += 1;
+            written.push(p.product.sku.clone());
         }
     }
     Ok(written)

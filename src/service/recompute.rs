@@ -10,9 +10,12 @@ use std::time::Duration;
 use super::{Catalog, now, quality};
 use crate::catalog::structure::EntityKind;
 use crate::error::Result;
+use crate::store::changes::{Event, Origin};
 use crate::store::{self, jobs::JobRow};
 
 pub const KIND: &str = "quality_recompute";
+/// The change log's entity for products whose quality a recompute changed.
+pub const QUALITY_ENTITY: &str = "quality";
 const BATCH: i64 = 1_000;
 /// A running job whose heartbeat is older than this is considered abandoned.
 const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
@@ -69,7 +72,18 @@ impl Catalog {
             let ours = self.db().write(|conn| {
                 let batch = store::products::scan(conn, cursor, BATCH)?;
                 if let Some(last) = batch.last() {
-                    quality::refresh_products(conn, &structure, &batch)?;
+                    let changed = quality::refresh_products(conn, &structure, &batch)?;
+                    if !changed.is_empty() {
+                        // Followers of the change log (the search index's completeness facet)
+                        // hear which products' quality moved.
+                        let origin = Origin::new("system", format!("job:{}", job.id));
+                        store::changes::append(
+                            conn,
+                            &[Event::about_products(QUALITY_ENTITY, "recompute", changed)],
+                            &origin,
+                            now(),
+                        )?;
+                    }
                     cursor = last.id;
                     done += batch.len() as i64;
                 } else {

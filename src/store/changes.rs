@@ -70,7 +70,43 @@ impl Event {
             fields: serde_json::to_string(fields).expect("field changes are plain json"),
         }
     }
+
+    /// An event about a set of products rather than one entity's fields (a supplier's feed
+    /// carrying them, a quality recompute changing them): one `products` field listing their
+    /// SKUs. The search index refreshes those products.
+    pub fn about_products(entity: &str, code: &str, skus: Vec<String>) -> Event {
+        Event::new(
+            entity,
+            code,
+            Operation::Update,
+            &[FieldChange {
+                field: PRODUCTS_FIELD.into(),
+                scope: None,
+                locale: None,
+                before: serde_json::Value::Null,
+                after: serde_json::Value::from(skus),
+            }],
+        )
+    }
+
+    /// The SKUs an `about_products` event lists (empty for any other event).
+    pub fn listed_products(fields: &str) -> Vec<String> {
+        let Ok(changes) = serde_json::from_str::<Vec<FieldChange>>(fields) else {
+            return Vec::new();
+        };
+        changes
+            .into_iter()
+            .filter(|c| c.field == PRODUCTS_FIELD)
+            .flat_map(|c| match c.after {
+                serde_json::Value::Array(items) => items,
+                _ => Vec::new(),
+            })
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
 }
+
+const PRODUCTS_FIELD: &str = "products";
 
 #[derive(Insertable)]
 #[diesel(table_name = changes)]

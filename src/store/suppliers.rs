@@ -1,9 +1,12 @@
 //! Suppliers and their mapping profiles; a profile save adds a version, never overwrites one.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::db::Conn;
+use super::products::IN_CHUNK;
 use super::schema::{import_profiles, supplier_products, suppliers};
 use crate::error::Result;
 use crate::on;
@@ -163,10 +166,26 @@ pub fn save_profile(
     Ok(version)
 }
 
-/// Records that these products came in a supplier's feed.
-pub fn link_products(conn: &mut Conn<'_>, supplier: &str, sku_keys: &[String]) -> Result<()> {
+/// Records that these products came in a supplier's feed; returns the keys not linked before.
+pub fn link_products(
+    conn: &mut Conn<'_>,
+    supplier: &str,
+    sku_keys: &[String],
+) -> Result<Vec<String>> {
+    let mut linked = Vec::new();
     for chunk in sku_keys.chunks(500) {
-        let rows: Vec<_> = chunk
+        let known: BTreeSet<String> = on!(conn, |c| supplier_products::table
+            .filter(supplier_products::supplier.eq(supplier))
+            .filter(supplier_products::sku_key.eq_any(chunk))
+            .select(supplier_products::sku_key)
+            .load::<String>(c))?
+        .into_iter()
+        .collect();
+        let new: BTreeSet<&String> = chunk.iter().filter(|k| !known.contains(*k)).collect();
+        if new.is_empty() {
+            continue;
+        }
+        let rows: Vec<_> = new
             .iter()
             .map(|k| {
                 (
@@ -188,8 +207,28 @@ pub fn link_products(conn: &mut Conn<'_>, supplier: &str, sku_keys: &[String]) -
                     .execute(&mut **c)?;
             }
         }
+        linked.extend(new.into_iter().cloned());
     }
-    Ok(())
+    Ok(linked)
+}
+
+/// The suppliers of each of these products (by case-folded SKU), in code order.
+pub fn of_products(
+    conn: &mut Conn<'_>,
+    sku_keys: &[String],
+) -> Result<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for chunk in sku_keys.chunks(IN_CHUNK) {
+        let rows: Vec<(String, String)> = on!(conn, |c| supplier_products::table
+            .filter(supplier_products::sku_key.eq_any(chunk))
+            .select((supplier_products::sku_key, supplier_products::supplier))
+            .order((supplier_products::sku_key, supplier_products::supplier))
+            .load(c))?;
+        for (key, supplier) in rows {
+            out.entry(key).or_default().push(supplier);
+        }
+    }
+    Ok(out)
 }
 
 pub fn count_products(conn: &mut Conn<'_>, supplier: &str) -> Result<i64> {

@@ -18,6 +18,7 @@ mod products;
 mod quality;
 mod roles;
 mod search;
+mod search_quality;
 mod structure;
 mod ui;
 mod variants;

@@ -16,7 +16,14 @@ interface Filters {
   categories: string[];
   enabled: boolean | null;
   options: Record<string, string[]>;
+  /** Completeness bands in the grid's channel and locale. */
+  bands: string[];
+  suppliers: string[];
+  /** A quality rule the products fail. */
+  rule: string | null;
 }
+
+const NO_FILTERS: Filters = { families: [], categories: [], enabled: null, options: {}, bands: [], suppliers: [], rule: null };
 
 interface GridState {
   text: string;
@@ -31,7 +38,7 @@ interface GridState {
 // Kept while the app runs, so coming back from a product finds the grid as it was left.
 let remembered: GridState = {
   text: '',
-  filters: { families: [], categories: [], enabled: null, options: {} },
+  filters: NO_FILTERS,
   drill: null,
   sort: { field: 'RELEVANCE', descending: false },
   pageSize: 50,
@@ -108,6 +115,8 @@ export function Grid() {
   const channelObj = structure.channels.find((c) => c.code === channel);
   const tree = channelObj?.categoryTree?.code ?? null;
   const currency = channelObj?.currencies[0]?.code;
+  // Completeness is kept per locale of a channel.
+  const withCompleteness = !!channelObj?.locales.some((l) => l.code === locale);
   // Prices in the channel's currencies, when it has any of them.
   const channelPrices = (data: unknown) => {
     const prices = (data as { currency: string }[] | null) ?? [];
@@ -130,12 +139,18 @@ export function Grid() {
         categories: filters.categories.length ? filters.categories : null,
         enabled: filters.enabled,
         attributes: attributeFilters.length ? attributeFilters : null,
+        completenessBands: filters.bands.length && withCompleteness ? { channel, locale, bands: filters.bands } : null,
+        suppliers: filters.suppliers.length ? filters.suppliers : null,
+        failingRule: filters.rule,
       },
       facets: [
         { kind: 'FAMILY' },
         { kind: 'ENABLED' },
         { kind: 'CATEGORY', category: state.drill ?? tree },
+        ...(withCompleteness ? [{ kind: 'COMPLETENESS' }] : []),
         ...facetAttributes.map((attribute) => ({ kind: 'ATTRIBUTE', attribute, limit: 12 })),
+        { kind: 'SUPPLIER', limit: 20 },
+        { kind: 'RULE', limit: 20 },
       ],
       sort: {
         field: state.sort.field,
@@ -179,6 +194,12 @@ export function Grid() {
       update({ filters: { ...f, enabled: f.enabled === enabled ? null : enabled } });
     } else if (facet.kind === 'CATEGORY') {
       update({ filters: { ...f, categories: [value] }, drill: value });
+    } else if (facet.kind === 'COMPLETENESS') {
+      update({ filters: { ...f, bands: toggleIn(f.bands, value) } });
+    } else if (facet.kind === 'SUPPLIER') {
+      update({ filters: { ...f, suppliers: toggleIn(f.suppliers, value) } });
+    } else if (facet.kind === 'RULE') {
+      update({ filters: { ...f, rule: f.rule === value ? null : value } });
     } else if (facet.attribute) {
       const codes = f.options[facet.attribute] ?? [];
       update({ filters: { ...f, options: { ...f.options, [facet.attribute]: toggleIn(codes, value) } } });
@@ -190,6 +211,9 @@ export function Grid() {
     if (facet.kind === 'FAMILY') return f.families.includes(value);
     if (facet.kind === 'ENABLED') return f.enabled !== null && String(f.enabled) === value;
     if (facet.kind === 'CATEGORY') return f.categories.includes(value);
+    if (facet.kind === 'COMPLETENESS') return f.bands.includes(value);
+    if (facet.kind === 'SUPPLIER') return f.suppliers.includes(value);
+    if (facet.kind === 'RULE') return f.rule === value;
     return (f.options[facet.attribute ?? ''] ?? []).includes(value);
   };
 
@@ -249,6 +273,12 @@ export function Grid() {
       ? label(attributes.get(facet.attribute ?? '')?.labels ?? [], facet.attribute ?? '')
       : t(`facets.${facet.kind}` as Key);
 
+  const facetValue = (facet: Facet, v: Facet['values'][number]) => {
+    if (facet.kind === 'ENABLED') return t(v.value === 'true' ? 'facets.true' : 'facets.false');
+    if (facet.kind === 'COMPLETENESS') return `${v.value} %`;
+    return v.label;
+  };
+
   const sortHeader = (text: string, field: string, attribute?: string) => {
     const active = state.sort.field === field && state.sort.attribute === attribute;
     return (
@@ -264,18 +294,21 @@ export function Grid() {
     state.filters.families.length > 0 ||
     state.filters.categories.length > 0 ||
     state.filters.enabled !== null ||
-    Object.values(state.filters.options).some((o) => o.length > 0);
+    Object.values(state.filters.options).some((o) => o.length > 0) ||
+    state.filters.bands.length > 0 ||
+    state.filters.suppliers.length > 0 ||
+    state.filters.rule !== null;
 
   return (
     <div class="grid-screen">
       <aside class="facets" aria-labelledby="facets-title">
         <h2 id="facets-title">{t('facets.title')}</h2>
         {anyFilter && (
-          <button type="button" onClick={() => update({ filters: { families: [], categories: [], enabled: null, options: {} }, drill: null })}>
+          <button type="button" onClick={() => update({ filters: NO_FILTERS, drill: null })}>
             {t('facets.clear')}
           </button>
         )}
-        {answer?.facets.map((facet) => (
+        {answer?.facets.filter((facet) => facet.values.length > 0 || facet.kind === 'CATEGORY').map((facet) => (
           <fieldset key={`${facet.kind}-${facet.attribute ?? ''}`} class="facet">
             <legend>{facetTitle(facet)}</legend>
             {facet.kind === 'CATEGORY' && state.drill && (
@@ -286,7 +319,7 @@ export function Grid() {
             {facet.values.map((v) => (
               <label key={v.value} class="facet-value">
                 <input type="checkbox" checked={isActive(facet, v.value)} onChange={() => onFacet(facet, v.value)} />
-                <span>{facet.kind === 'ENABLED' ? t(v.value === 'true' ? 'facets.true' : 'facets.false') : v.label}</span>
+                <span>{facetValue(facet, v)}</span>
                 <span class="count">{v.count}</span>
               </label>
             ))}

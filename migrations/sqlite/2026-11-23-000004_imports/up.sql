@@ -66,3 +66,5 @@ CREATE TABLE supplier_products (
     sku_key TEXT NOT NULL,
     PRIMARY KEY (supplier, sku_key)
 );
+-- The search index reads each product's suppliers by SKU.
+CREATE INDEX supplier_products_sku ON supplier_products (sku_key);

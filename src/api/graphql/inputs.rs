@@ -112,6 +112,15 @@ pub struct CompletenessFilterInput {
     pub below: u8,
 }
 
+/// Completeness bands in a channel and locale, as the COMPLETENESS facet counts them.
+#[derive(InputObject, Clone, Default)]
+pub struct CompletenessBandsInput {
+    pub channel: String,
+    pub locale: String,
+    /// Any of `0-49`, `50-79`, `80-99`, `100`.
+    pub bands: Vec<String>,
+}
+
 #[derive(InputObject, Default, Clone)]
 pub struct ProductFilterInput {
     pub families: Option<Vec<String>>,
@@ -129,4 +138,17 @@ pub struct ProductFilterInput {
     pub failing_rule: Option<String>,
     /// Conditions on attribute values; answered by the search index (searchable within 1 s).
     pub attributes: Option<Vec<super::search_query::AttributeFilterInput>>,
+    /// Products carried by any of these suppliers' feeds; answered by the search index.
+    pub suppliers: Option<Vec<String>>,
+    /// Products in any of these completeness bands; answered by the search index.
+    pub completeness_bands: Option<CompletenessBandsInput>,
+}
+
+impl ProductFilterInput {
+    /// Whether only the search index can answer the filter.
+    pub fn needs_index(&self) -> bool {
+        self.attributes.as_ref().is_some_and(|a| !a.is_empty())
+            || self.suppliers.is_some()
+            || self.completeness_bands.is_some()
+    }
 }

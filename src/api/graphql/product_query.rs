@@ -90,7 +90,7 @@ impl ProductQuery {
         let limit = page_size(first)?;
         let after = cursor::decode("p", after.as_deref())?;
         let f = filter.unwrap_or_default();
-        if f.attributes.as_ref().is_some_and(|a| !a.is_empty()) {
+        if f.needs_index() {
             return super::search_query::products(ctx, f, after, limit).await;
         }
         let query = reads::ProductQuery {

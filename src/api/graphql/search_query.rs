@@ -58,23 +58,9 @@ impl From<AttributeFilterInput> for search::AttributeFilter {
     }
 }
 
-/// The filters of a `products` or `search` request (`path` names the argument in errors). The
-/// index does not hold completeness and rule failures yet: those filters are refused here
-/// rather than ignored.
-pub(crate) fn filters(f: ProductFilterInput, path: &str) -> async_graphql::Result<search::Filters> {
-    let unsupported = [
-        ("completeness", f.completeness.is_some()),
-        ("failingRule", f.failing_rule.is_some()),
-    ];
-    if let Some((name, _)) = unsupported.iter().find(|(_, given)| *given) {
-        return Err(to_graphql(Error::field(FieldError::invalid(
-            format!("{path}.{name}"),
-            format!(
-                "the search index does not hold completeness or quality rule failures yet: {name} cannot be combined with text or attribute filters"
-            ),
-        ))));
-    }
-    Ok(search::Filters {
+/// The filters of a `products` or `search` request (`path` names the argument in errors).
+pub(crate) fn filters(f: ProductFilterInput) -> search::Filters {
+    search::Filters {
         families: f.families,
         categories: f.categories,
         enabled: f.enabled,
@@ -87,7 +73,19 @@ pub(crate) fn filters(f: ProductFilterInput, path: &str) -> async_graphql::Resul
             .into_iter()
             .map(Into::into)
             .collect(),
-    })
+        completeness: f.completeness.map(|c| search::CompletenessFilter {
+            channel: c.channel,
+            locale: c.locale,
+            below: c.below,
+        }),
+        failing_rule: f.failing_rule,
+        suppliers: f.suppliers,
+        completeness_bands: f.completeness_bands.map(|b| search::CompletenessBands {
+            channel: b.channel,
+            locale: b.locale,
+            bands: b.bands,
+        }),
+    }
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -98,6 +96,12 @@ pub enum SearchFacetKind {
     Enabled,
     /// Options of a select or multi-select attribute, or true/false of a boolean one.
     Attribute,
+    /// Completeness bands `0-49`, `50-79`, `80-99` and `100` in a channel and locale.
+    Completeness,
+    /// Quality rules the products fail.
+    Rule,
+    /// Suppliers whose feeds carried the products.
+    Supplier,
 }
 
 #[derive(InputObject, Clone)]
@@ -105,6 +109,10 @@ pub struct SearchFacetInput {
     pub kind: SearchFacetKind,
     /// The attribute of an ATTRIBUTE facet.
     pub attribute: Option<String>,
+    /// COMPLETENESS facets: the channel (default: the search's channel).
+    pub channel: Option<String>,
+    /// COMPLETENESS facets: the locale (default: the search's locale).
+    pub locale: Option<String>,
     /// CATEGORY facets: count the children of this category instead of the tree roots.
     pub category: Option<String>,
     /// The most values returned, the most frequent first.
@@ -157,7 +165,8 @@ pub struct HitObj {
 #[derive(SimpleObject)]
 #[graphql(name = "SearchFacetValue")]
 pub struct FacetValueObj {
-    /// A family, category or option code, or `true` / `false`.
+    /// A family, category, option, quality rule or supplier code, `true` / `false`, or a
+    /// completeness band.
     value: String,
     /// The value's label in the request's locale.
     label: String,
@@ -170,6 +179,8 @@ pub struct FacetObj {
     kind: SearchFacetKind,
     attribute: Option<String>,
     category: Option<String>,
+    channel: Option<String>,
+    locale: Option<String>,
     values: Vec<FacetValueObj>,
 }
 
@@ -206,7 +217,13 @@ fn facet_label(
             .as_deref()
             .and_then(|a| s.option(a, value))
             .map_or_else(|| value.to_string(), |o| pick(&o.labels, value, locale)),
-        search::FacetKind::Enabled => value.to_string(),
+        search::FacetKind::Rule => s
+            .quality_rules
+            .get(value)
+            .map_or_else(|| value.to_string(), |r| pick(&r.labels, value, locale)),
+        search::FacetKind::Enabled
+        | search::FacetKind::Completeness
+        | search::FacetKind::Supplier => value.to_string(),
     }
 }
 
@@ -251,11 +268,8 @@ impl SearchQuery {
         let request = search::SearchRequest {
             text,
             locale: locale.clone(),
-            channel,
-            filters: match filters {
-                Some(f) => self::filters(f, "filters")?,
-                None => search::Filters::default(),
-            },
+            channel: channel.clone(),
+            filters: filters.map(self::filters).unwrap_or_default(),
             facets: facets
                 .unwrap_or_default()
                 .into_iter()
@@ -265,8 +279,13 @@ impl SearchQuery {
                         SearchFacetKind::Category => search::FacetKind::Category,
                         SearchFacetKind::Enabled => search::FacetKind::Enabled,
                         SearchFacetKind::Attribute => search::FacetKind::Attribute,
+                        SearchFacetKind::Completeness => search::FacetKind::Completeness,
+                        SearchFacetKind::Rule => search::FacetKind::Rule,
+                        SearchFacetKind::Supplier => search::FacetKind::Supplier,
                     },
                     attribute: f.attribute,
+                    channel: f.channel.or_else(|| channel.clone()),
+                    locale: f.locale.or_else(|| locale.clone()),
                     category: f.category,
                     limit: f.limit.clamp(1, 1000) as usize,
                 })
@@ -291,9 +310,14 @@ impl SearchQuery {
                     search::FacetKind::Category => SearchFacetKind::Category,
                     search::FacetKind::Enabled => SearchFacetKind::Enabled,
                     search::FacetKind::Attribute => SearchFacetKind::Attribute,
+                    search::FacetKind::Completeness => SearchFacetKind::Completeness,
+                    search::FacetKind::Rule => SearchFacetKind::Rule,
+                    search::FacetKind::Supplier => SearchFacetKind::Supplier,
                 },
                 attribute: f.request.attribute.clone(),
                 category: f.request.category.clone(),
+                channel: f.request.channel.clone(),
+                locale: f.request.locale.clone(),
                 values: f
                     .values
                     .iter()
@@ -362,7 +386,7 @@ pub(crate) async fn products(
 ) -> async_graphql::Result<ProductConnection> {
     let s = structure(ctx).await?;
     let structure_for_search = s.clone();
-    let filters = filters(filter, "filter")?;
+    let filters = filters(filter);
     let (ids, more, total) = run(ctx, move |search| {
         search.product_ids(&structure_for_search, &filters, after, limit as usize)
     })

@@ -1,0 +1,305 @@
+//! Search facets and filters that come from outside the product's values: completeness bands per
+//! channel and locale and failed quality rules (kept current by saves and by the background
+//! recompute), and the suppliers whose feeds carried a product (kept current by imports, even
+//! when the feed changed nothing).
+
+use std::time::Duration;
+
+use pim::import::importer::ProfileChoice;
+use pim::store::changes::Origin;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, UPSERT};
+use crate::conformance;
+
+conformance!(
+    completeness_and_rules_as_facets_and_filters,
+    a_recompute_reaches_the_index,
+    suppliers_as_facet_and_filter,
+);
+
+const SEARCH: &str = r#"query($channel: String, $locale: String, $filters: ProductFilterInput, $facets: [SearchFacetInput!]) {
+  search(channel: $channel, locale: $locale, filters: $filters, facets: $facets, sort: {field: SKU}, first: 50) {
+    total
+    hits { product { sku } }
+    facets { kind channel locale values { value label count } }
+  }
+}"#;
+
+const LIST: &str = r#"query($filter: ProductFilterInput) {
+  products(filter: $filter, first: 50) { totalCount edges { node { sku } } } }"#;
+
+fn searchable(app: &TestApp) {
+    let head = app.state.catalog.change_head().unwrap();
+    assert!(
+        app.state.search.wait_for(head, Duration::from_secs(10)),
+        "index at {} did not reach {head}",
+        app.state.search.position()
+    );
+}
+
+async fn search(app: &TestApp, vars: Value) -> Value {
+    searchable(app);
+    app.data(SEARCH, vars).await["search"].clone()
+}
+
+fn skus(result: &Value) -> Vec<String> {
+    result["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["product"]["sku"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn facet(result: &Value, i: usize) -> Vec<(String, i64)> {
+    result["facets"][i]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["value"].as_str().unwrap().to_string(),
+                v["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, i64)]) -> Vec<(String, i64)> {
+    items.iter().map(|(v, c)| (v.to_string(), *c)).collect()
+}
+
+/// Shirts need sku, name and a price in EUR, USD and PLN on the webshop; the Allegro title rule
+/// allows 10 characters.
+async fn shirts(app: &TestApp) {
+    app.seed().await;
+    app.data(
+        r#"mutation($input: QualityRuleInput!) { saveQualityRule(input: $input) { code } }"#,
+        json!({"input": {"code": "allegro_title", "labels": [{"locale": "pl_PL", "value": "Tytuł Allegro"}],
+            "scope": {"channels": ["allegro"]},
+            "condition": {"type": "max_length", "attribute": "name", "max": 10},
+            "severity": "ERROR"}}),
+    )
+    .await;
+    let prices = json!([{"amount": "10", "currency": "EUR"}, {"amount": "11", "currency": "USD"}, {"amount": "45", "currency": "PLN"}]);
+    let r = app
+        .data(
+            UPSERT,
+            json!({"input": [
+                {"sku": "SHIRT-1", "family": "shirts", "values": [
+                    {"attribute": "name", "locale": "en_US", "data": "Linen shirt, long"},
+                    {"attribute": "price", "data": [{"amount": "10", "currency": "EUR"}]}]},
+                {"sku": "SHIRT-2", "family": "shirts", "values": [
+                    {"attribute": "name", "locale": "en_US", "data": "Tee"},
+                    {"attribute": "price", "data": prices}]},
+                {"sku": "SHIRT-3", "family": "shirts"}
+            ]}),
+        )
+        .await;
+    assert_eq!(r["upsertProducts"]["rejected"], 0, "{r:#}");
+}
+
+async fn completeness_and_rules_as_facets_and_filters(app: TestApp) {
+    shirts(&app).await;
+    let facets = json!([
+        {"kind": "COMPLETENESS"},
+        {"kind": "COMPLETENESS", "locale": "de_DE"},
+        {"kind": "RULE"}
+    ]);
+    let r = search(
+        &app,
+        json!({"channel": "webshop", "locale": "en_US", "facets": facets}),
+    )
+    .await;
+    assert_eq!(r["total"], 3);
+    // SHIRT-1 lacks two currencies (66 %), SHIRT-2 has everything, SHIRT-3 only its SKU (33 %).
+    assert_eq!(
+        facet(&r, 0),
+        pairs(&[("0-49", 1), ("100", 1), ("50-79", 1)])
+    );
+    assert_eq!(r["facets"][0]["channel"], "webshop");
+    assert_eq!(r["facets"][0]["locale"], "en_US");
+    // No German names: SHIRT-2 has 2 of 3, the others at most 1 of 3.
+    assert_eq!(facet(&r, 1), pairs(&[("0-49", 2), ("50-79", 1)]));
+    assert_eq!(facet(&r, 2), pairs(&[("allegro_title", 1)]));
+
+    let below = json!({"completeness": {"channel": "webshop", "locale": "en_US", "below": 100}});
+    let r = search(&app, json!({"filters": below})).await;
+    assert_eq!(skus(&r), ["SHIRT-1", "SHIRT-3"]);
+    let r = search(&app, json!({"filters": {"failingRule": "allegro_title"}})).await;
+    assert_eq!(skus(&r), ["SHIRT-1"]);
+    // The grid filters by the bands its facet shows.
+    let bands = json!({"completenessBands": {"channel": "webshop", "locale": "en_US", "bands": ["50-79", "100"]}});
+    let r = search(&app, json!({"filters": bands})).await;
+    assert_eq!(skus(&r), ["SHIRT-1", "SHIRT-2"]);
+
+    // The listing takes quality filters together with attribute filters (the index answers).
+    let both = json!({"completeness": {"channel": "webshop", "locale": "en_US", "below": 80},
+        "attributes": [{"attribute": "name", "exists": true}]});
+    let listed = app.data(LIST, json!({"filter": both})).await;
+    assert_eq!(listed["products"]["totalCount"], 1, "{listed:#}");
+    assert_eq!(listed["products"]["edges"][0]["node"]["sku"], "SHIRT-1");
+
+    // A save moves a product between bands at once.
+    app.data(
+        UPSERT,
+        json!({"input": [{"sku": "SHIRT-1", "values": [
+            {"attribute": "name", "locale": "en_US", "data": "Linen"},
+            {"attribute": "price", "data": [{"amount": "10", "currency": "EUR"}, {"amount": "11", "currency": "USD"}, {"amount": "45", "currency": "PLN"}]}]}]}),
+    )
+    .await;
+    let r = search(
+        &app,
+        json!({"channel": "webshop", "locale": "en_US", "facets": facets}),
+    )
+    .await;
+    assert_eq!(facet(&r, 0), pairs(&[("100", 2), ("0-49", 1)]));
+    assert_eq!(facet(&r, 2), pairs(&[]));
+
+    // Bad channels and locales are named.
+    searchable(&app);
+    let r = app
+        .gql(
+            SEARCH,
+            json!({"facets": [{"kind": "COMPLETENESS", "channel": "webshop"}]}),
+        )
+        .await;
+    let message = r["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("channel and a locale"), "{r:#}");
+    let r = app
+        .gql(
+            SEARCH,
+            json!({"filters": {"completeness": {"channel": "webshop", "locale": "xx_XX", "below": 50}}}),
+        )
+        .await;
+    let error = &r["errors"][0];
+    assert!(
+        error.to_string().contains("filters.completeness.locale"),
+        "{r:#}"
+    );
+    let r = app
+        .gql(
+            SEARCH,
+            json!({"filters": {"completenessBands": {"channel": "webshop", "locale": "en_US", "bands": ["90-95"]}}}),
+        )
+        .await;
+    assert!(
+        r["errors"][0]
+            .to_string()
+            .contains("filters.completenessBands.bands"),
+        "{r:#}"
+    );
+    let r = app
+        .gql(SEARCH, json!({"filters": {"failingRule": "nope"}}))
+        .await;
+    assert!(
+        r["errors"][0].to_string().contains("unknown quality rule"),
+        "{r:#}"
+    );
+}
+
+async fn a_recompute_reaches_the_index(app: TestApp) {
+    shirts(&app).await;
+    let facets = json!([{"kind": "COMPLETENESS", "channel": "webshop", "locale": "en_US"}]);
+    let r = search(&app, json!({"facets": facets})).await;
+    assert_eq!(
+        facet(&r, 0),
+        pairs(&[("0-49", 1), ("100", 1), ("50-79", 1)])
+    );
+    // Only the SKU is required now: the background recompute makes every shirt complete, and
+    // the index hears of it through the change log.
+    app.data(
+        r#"mutation { saveFamily(input: {code: "shirts", attributes: ["sku", "name", "description", "ean", "price", "weight", "color", "size", "materials", "release_date", "pieces", "related", "picture"],
+            labelAttribute: "name", imageAttribute: "picture",
+            requirements: [{channel: "webshop", attributes: ["sku"]}]}) { code } }"#,
+        json!({}),
+    )
+    .await;
+    assert!(app.state.catalog.run_next_job("test-worker").unwrap());
+    let r = search(&app, json!({"facets": facets})).await;
+    assert_eq!(facet(&r, 0), pairs(&[("100", 3)]));
+    let changes = app
+        .data(
+            r#"{ changes(since: 0, first: 1000) { changes { entity code source } } }"#,
+            json!({}),
+        )
+        .await;
+    let recompute = changes["changes"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entity"] == "quality")
+        .unwrap_or_else(|| panic!("no quality event: {changes:#}"));
+    assert!(
+        recompute["source"].as_str().unwrap().starts_with("job:"),
+        "{recompute:#}"
+    );
+}
+
+async fn import(app: &TestApp, supplier: &str, feed: &str) {
+    let importer = &app.state.importer;
+    let received = importer
+        .receive("feed.csv", feed.as_bytes(), &Origin::new("test", "test"))
+        .unwrap();
+    let id = importer
+        .queue(
+            Some(supplier),
+            received,
+            ProfileChoice::Stored {
+                code: "main".into(),
+                version: None,
+            },
+            None,
+            false,
+            "test",
+        )
+        .unwrap();
+    let counts = importer
+        .execute(id, &Origin::new("test", "test"), &mut |_| {})
+        .unwrap();
+    assert_eq!(counts.rows_rejected, 0, "{counts:?}");
+}
+
+async fn suppliers_as_facet_and_filter(app: TestApp) {
+    shirts(&app).await;
+    let importer = &app.state.importer;
+    let profile = pim::import::profile::Profile::from_json(
+        r#"{"sku": {"column": "sku"}, "family": {"value": "shirts"},
+            "values": [{"attribute": "name", "locale": "en_US", "column": "name"}]}"#,
+    )
+    .unwrap();
+    for code in ["acme", "globex"] {
+        importer.save_supplier(code, code, &[]).unwrap();
+        importer
+            .save_profile(code, "main", &profile, "test")
+            .unwrap();
+    }
+    // SHIRT-2 comes unchanged: the feed links it to Acme all the same.
+    import(&app, "acme", "sku;name\nSHIRT-2;Tee\nNEW-1;New shirt\n").await;
+    import(&app, "globex", "sku;name\nnew-1;New shirt\nNEW-2;Other\n").await;
+
+    let r = search(&app, json!({"facets": [{"kind": "SUPPLIER"}]})).await;
+    assert_eq!(facet(&r, 0), pairs(&[("acme", 2), ("globex", 2)]));
+    let r = search(&app, json!({"filters": {"suppliers": ["acme"]}})).await;
+    assert_eq!(skus(&r), ["NEW-1", "SHIRT-2"]);
+    let listed = app
+        .data(LIST, json!({"filter": {"suppliers": ["globex"]}}))
+        .await;
+    assert_eq!(listed["products"]["totalCount"], 2, "{listed:#}");
+
+    // Importing the same feed again adds no links and no events.
+    let head = app.state.catalog.change_head().unwrap();
+    import(&app, "acme", "sku;name\nSHIRT-2;Tee\nNEW-1;New shirt\n").await;
+    let events = app
+        .data(
+            r#"query($since: Int!) { changes(since: $since, first: 100) { changes { entity } } }"#,
+            json!({"since": head}),
+        )
+        .await;
+    assert_eq!(
+        events["changes"]["changes"],
+        json!([]),
+        "an unchanged feed appends nothing"
+    );
+}

@@ -14,7 +14,7 @@ use super::structure_types::pick;
 use super::{blocking, require, to_graphql};
 use crate::auth::Action;
 use crate::catalog::Structure;
-use crate::error::{Error, FieldError};
+use crate::error::Error;
 use crate::search::{self, Search};
 use crate::service::reads;
 use crate::store::products::StoredProduct;

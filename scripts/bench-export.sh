@@ -31,3 +31,31 @@ for run in 1 2 3; do
   nice "$BIN" --data-dir "$DIR" export google_generated --since "$CURSOR" -o "$DIR/delta.xml" 2>&1 \
     | grep -E "exported"
 done
+
+# Twenty-one consumers pulling the full feed at once over HTTP (PULLS=0 skips it). The server
+# needs its search index first; on a catalog loaded in bulk `pim reindex` builds it before the
+# server starts, so the pulls do not run beside that build.
+if [ "${PULLS:-1}" != "0" ]; then
+  PORT=${PORT:-18100}
+  URL="http://127.0.0.1:$PORT"
+  if [ ! -d "$DIR/search" ]; then
+    echo "== building the search index before serving"
+    "$BIN" --data-dir "$DIR" reindex > /dev/null
+  fi
+  "$BIN" --data-dir "$DIR" user create --email bench-feed@pim.local --role channel_consumer \
+    --channel google_generated > /dev/null 2>&1 || true
+  TOKEN=$("$BIN" --data-dir "$DIR" token create --name bench-feed --role channel_consumer \
+    --owner bench-feed@pim.local --channel google_generated)
+  "$BIN" --data-dir "$DIR" serve --listen "127.0.0.1:$PORT" > "$DIR/serve.log" 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "$URL/health/ready" 2>/dev/null && break
+    sleep 0.5
+  done
+  echo "== 21 consumers pulling the full feed at once"
+  "$BIN" bench feed --url "$URL" --path /feeds/google_generated.xml --token "$TOKEN" \
+    --clients 21 --rounds 1
+  kill $SERVER
+  wait $SERVER 2>/dev/null || true
+fi

@@ -20,7 +20,9 @@ pub fn load(state: &AppState) -> anyhow::Result<String> {
     let origin = Origin::new("system", "demo");
     let structure = fixtures::demo_structure().context("fixtures/demo/structure.json")?;
     let saved = catalog.save_entities(structure.into_entities(), &origin)?;
-    let products = fixtures::demo_products().context("fixtures/demo/products.json")?;
+    let mut products = fixtures::demo_products().context("fixtures/demo/products.json")?;
+    let current = catalog.structure()?;
+    super::demo_images::attach(catalog, &current, &mut products, &origin)?;
     let models: Vec<ModelPatch> = products.product_models.iter().map(Into::into).collect();
     let model_results = catalog.upsert_models(&models, &origin)?;
     let patches: Vec<ProductPatch> = products.products.iter().map(Into::into).collect();

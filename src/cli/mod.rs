@@ -4,6 +4,7 @@
 mod accounts;
 mod bench;
 mod demo;
+mod demo_images;
 mod export;
 mod generate;
 mod import;

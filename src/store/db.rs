@@ -25,20 +25,20 @@ pub enum Db {
 #[derive(Debug)]
 struct SqlitePragmas;
 
+/// WAL lets readers go on during a write; the busy timeout makes concurrent writers wait instead
+/// of failing; foreign keys are off by default in SQLite. Checkpointing every 64 MiB of WAL
+/// instead of every 4 MiB keeps bulk writes from stalling on it.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
+     PRAGMA wal_autocheckpoint = 16384;";
+
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(
         &self,
         conn: &mut SqliteConnection,
     ) -> std::result::Result<(), diesel::r2d2::Error> {
-        // WAL lets readers go on during a write; the busy timeout makes concurrent writers wait
-        // instead of failing; foreign keys are off by default in SQLite. Checkpointing every 64 MiB
-        // of WAL instead of every 4 MiB keeps bulk writes from stalling on it.
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 15000; PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-             PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-             PRAGMA wal_autocheckpoint = 16384;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(SQLITE_PRAGMAS)
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -60,6 +60,17 @@ impl Db {
             Ok(Db::Postgres(pool))
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            // One connection switches a new file to WAL before the pool opens its connections
+            // side by side: switching needs the file to itself, and the pool's connections
+            // would otherwise race for it (and log "database is locked" while they retry).
+            SqliteConnection::establish(path)
+                .map_err(|e| {
+                    Error::Unavailable(format!("cannot open sqlite database {path}: {e}"))
+                })?
+                .batch_execute(SQLITE_PRAGMAS)
+                .map_err(|e| {
+                    Error::Unavailable(format!("cannot set up sqlite database {path}: {e}"))
+                })?;
             let manager = ConnectionManager::<SqliteConnection>::new(path);
             let pool = Pool::builder()
                 .max_size(pool_size)

@@ -371,11 +371,14 @@ async fn facets_and_filters(app: TestApp) {
     assert_eq!(e["extensions"]["field"], "facets.0.attribute");
     let e = app.error(SEARCH, json!({"locale": "xx_XX"})).await;
     assert_eq!(e["extensions"]["code"], "NOT_FOUND");
-    // Completeness is not in the index yet: refused, never silently ignored.
+    // A completeness filter on a locale the channel does not have names the locale.
     let completeness =
-        json!({"completeness": {"channel": "webshop", "locale": "en_US", "below": 50}});
+        json!({"completeness": {"channel": "webshop", "locale": "xx_XX", "below": 50}});
     let e = app.error(SEARCH, json!({"filters": completeness})).await;
-    assert_eq!(e["extensions"]["field"], "filters.completeness", "{e:#}");
+    assert_eq!(
+        e["extensions"]["field"], "filters.completeness.locale",
+        "{e:#}"
+    );
 }
 
 async fn sorted_pages_walk_every_hit(app: TestApp) {

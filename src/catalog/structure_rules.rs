@@ -83,6 +83,10 @@ fn check_category(structure: &Structure, category: &Category, errors: &mut Vec<F
     }
 }
 
+fn listed_twice(field: &str, what: &str, code: &str) -> FieldError {
+    FieldError::invalid(field, format!("{what} {code} is listed twice"))
+}
+
 fn check_channel(structure: &Structure, channel: &Channel, errors: &mut Vec<FieldError>) {
     if let Err(e) = check_code("code", &channel.code) {
         errors.push(e);
@@ -96,11 +100,19 @@ fn check_channel(structure: &Structure, channel: &Channel, errors: &mut Vec<Fiel
     for (i, locale) in channel.locales.iter().enumerate() {
         if !structure.locales.contains_key(locale) {
             errors.push(unknown(&format!("locales.{i}"), "locale", locale));
+        } else if channel.locales[..i].contains(locale) {
+            errors.push(listed_twice(&format!("locales.{i}"), "locale", locale));
         }
     }
     for (i, currency) in channel.currencies.iter().enumerate() {
         if !structure.currencies.contains_key(currency) {
             errors.push(unknown(&format!("currencies.{i}"), "currency", currency));
+        } else if channel.currencies[..i].contains(currency) {
+            errors.push(listed_twice(
+                &format!("currencies.{i}"),
+                "currency",
+                currency,
+            ));
         }
     }
     match structure.categories.get(&channel.category_tree) {

@@ -145,9 +145,11 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             demo::run(&state)?;
             print_demo_users(&state)
         }
-        Command::User(command) => accounts::user(AppState::open(config)?, command),
-        Command::Quality(command) => quality::run(AppState::open(config)?, command),
-        Command::Token(command) => accounts::token(AppState::open(config)?, command),
+        // One-shot commands leave the search index to the server: following the change log (or
+        // building a missing index) here would only compete with the command for the cores.
+        Command::User(command) => accounts::user(AppState::open_for_bulk_load(config)?, command),
+        Command::Quality(command) => quality::run(AppState::open_for_bulk_load(config)?, command),
+        Command::Token(command) => accounts::token(AppState::open_for_bulk_load(config)?, command),
         Command::Generate(args) => generate::run(AppState::open_for_bulk_load(config)?, args),
         Command::Reindex(args) => reindex::run(AppState::open_for_bulk_load(config)?, args),
         Command::Export(args) => export::run(AppState::open_for_bulk_load(config)?, args),

@@ -109,6 +109,12 @@ async fn structure_mistakes(app: TestApp) {
             "unknown locale",
         ),
         (
+            r#"mutation { saveChannel(input: {code: "c", locales: ["en_US", "pl_PL", "en_US"], currencies: ["EUR"], categoryTree: "master"}) { code } }"#,
+            "VALIDATION",
+            "locales.2",
+            "listed twice",
+        ),
+        (
             r#"mutation { saveChannel(input: {code: "c", locales: ["en_US"], currencies: ["EUR"], categoryTree: "shirts"}) { code } }"#,
             "VALIDATION",
             "category_tree",

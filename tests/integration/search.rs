@@ -38,7 +38,7 @@ const SEARCH: &str = r#"query($text: String, $locale: String, $filters: ProductF
 }"#;
 
 /// Waits until this node's index has caught up with every write so far.
-fn searchable(state: &pim::app::AppState) {
+pub(crate) fn searchable(state: &pim::app::AppState) {
     let head = state.catalog.change_head().unwrap();
     assert!(
         state.search.wait_for(head, Duration::from_secs(10)),
@@ -52,7 +52,7 @@ async fn search(app: &TestApp, vars: Value) -> Value {
     app.data(SEARCH, vars).await["search"].clone()
 }
 
-fn skus(result: &Value) -> Vec<String> {
+pub(crate) fn skus(result: &Value) -> Vec<String> {
     result["hits"]
         .as_array()
         .unwrap()
@@ -219,7 +219,7 @@ fn catalog() -> Value {
     ])
 }
 
-fn facet(r: &Value, i: usize) -> Vec<(String, i64)> {
+pub(crate) fn facet(r: &Value, i: usize) -> Vec<(String, i64)> {
     r["facets"][i]["values"]
         .as_array()
         .unwrap()
@@ -233,7 +233,7 @@ fn facet(r: &Value, i: usize) -> Vec<(String, i64)> {
         .collect()
 }
 
-fn pairs(items: &[(&str, i64)]) -> Vec<(String, i64)> {
+pub(crate) fn pairs(items: &[(&str, i64)]) -> Vec<(String, i64)> {
     items.iter().map(|(v, c)| (v.to_string(), *c)).collect()
 }
 

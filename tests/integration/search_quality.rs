@@ -3,14 +3,13 @@
 //! recompute), and the suppliers whose feeds carried a product (kept current by imports, even
 //! when the feed changed nothing).
 
-use std::time::Duration;
-
 use pim::import::importer::ProfileChoice;
 use pim::store::changes::Origin;
 use serde_json::{Value, json};
 
 use crate::common::{TestApp, UPSERT};
 use crate::conformance;
+use crate::search::{facet, pairs, searchable, skus};
 
 conformance!(
     completeness_and_rules_as_facets_and_filters,
@@ -29,45 +28,9 @@ const SEARCH: &str = r#"query($channel: String, $locale: String, $filters: Produ
 const LIST: &str = r#"query($filter: ProductFilterInput) {
   products(filter: $filter, first: 50) { totalCount edges { node { sku } } } }"#;
 
-fn searchable(app: &TestApp) {
-    let head = app.state.catalog.change_head().unwrap();
-    assert!(
-        app.state.search.wait_for(head, Duration::from_secs(10)),
-        "index at {} did not reach {head}",
-        app.state.search.position()
-    );
-}
-
 async fn search(app: &TestApp, vars: Value) -> Value {
-    searchable(app);
+    searchable(&app.state);
     app.data(SEARCH, vars).await["search"].clone()
-}
-
-fn skus(result: &Value) -> Vec<String> {
-    result["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["product"]["sku"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn facet(result: &Value, i: usize) -> Vec<(String, i64)> {
-    result["facets"][i]["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["value"].as_str().unwrap().to_string(),
-                v["count"].as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn pairs(items: &[(&str, i64)]) -> Vec<(String, i64)> {
-    items.iter().map(|(v, c)| (v.to_string(), *c)).collect()
 }
 
 /// Shirts need sku, name and a price in EUR, USD and PLN on the webshop; the Allegro title rule
@@ -160,7 +123,7 @@ async fn completeness_and_rules_as_facets_and_filters(app: TestApp) {
     assert_eq!(facet(&r, 2), pairs(&[]));
 
     // Bad channels and locales are named.
-    searchable(&app);
+    searchable(&app.state);
     let r = app
         .gql(
             SEARCH,

@@ -12,8 +12,8 @@ use anyhow::Context;
 use image::{ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
-use crate::catalog::Structure;
 use crate::catalog::values::{ALL_CHANNELS, ALL_LOCALES, get_value, set_value};
+use crate::catalog::{Structure, ValueDoc};
 use crate::fixtures::ProductsFile;
 use crate::service::Catalog;
 use crate::store::changes::Origin;
@@ -71,16 +71,8 @@ pub fn attach(
                 .first()
                 .is_some_and(|l| l.attributes.contains(&image)),
         };
-        if held_here && get_value(&model.values, &image, ALL_CHANNELS, ALL_LOCALES).is_none() {
-            let size = size_for(&mut holders);
-            let hash = upload(colour_of(&model.values), size)?;
-            set_value(
-                &mut model.values,
-                &image,
-                ALL_CHANNELS,
-                ALL_LOCALES,
-                Some(Value::String(hash)),
-            );
+        if held_here {
+            give_swatch(&mut model.values, &image, &mut holders, &mut upload)?;
         }
     }
     for product in &mut products.products {
@@ -105,18 +97,31 @@ pub fn attach(
                     .is_some_and(|l| l.attributes.contains(&image))
             }
         };
-        if held_here && get_value(&product.values, &image, ALL_CHANNELS, ALL_LOCALES).is_none() {
-            let size = size_for(&mut holders);
-            let hash = upload(colour_of(&product.values), size)?;
-            set_value(
-                &mut product.values,
-                &image,
-                ALL_CHANNELS,
-                ALL_LOCALES,
-                Some(Value::String(hash)),
-            );
+        if held_here {
+            give_swatch(&mut product.values, &image, &mut holders, &mut upload)?;
         }
     }
+    Ok(())
+}
+
+/// Sets the swatch of the record's colour as its image, unless it has one.
+fn give_swatch(
+    values: &mut ValueDoc,
+    image: &str,
+    holders: &mut usize,
+    upload: &mut impl FnMut(&str, u32) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
+    if get_value(values, image, ALL_CHANNELS, ALL_LOCALES).is_some() {
+        return Ok(());
+    }
+    let hash = upload(colour_of(values), size_for(holders))?;
+    set_value(
+        values,
+        image,
+        ALL_CHANNELS,
+        ALL_LOCALES,
+        Some(Value::String(hash)),
+    );
     Ok(())
 }
 
@@ -130,7 +135,7 @@ fn size_for(holders: &mut usize) -> u32 {
 }
 
 /// The record's own colour option, if it has one.
-fn colour_of(values: &crate::catalog::ValueDoc) -> &str {
+fn colour_of(values: &ValueDoc) -> &str {
     get_value(values, "color", ALL_CHANNELS, ALL_LOCALES)
         .and_then(Value::as_str)
         .unwrap_or("neutral")

@@ -337,6 +337,18 @@ export const en = {
   'imports.delimiter.tab': 'tab',
   'imports.delimiter.pipe': 'vertical bar (|)',
   'imports.unknownSupplier': 'There is no supplier {code} you may see.',
+  'error.VALIDATION': 'The value was refused.',
+  'error.NOT_FOUND': 'Something this refers to does not exist.',
+  'error.CONFLICT': 'This conflicts with existing data.',
+  'error.FORBIDDEN': 'You may not make this change.',
+  'error.UNAUTHENTICATED': 'You are no longer signed in.',
+  'error.BAD_REQUEST': 'The request was not understood.',
+  'error.RATE_LIMITED': 'Too many requests; try again shortly.',
+  'error.PAYLOAD_TOO_LARGE': 'This is too large.',
+  'error.UNAVAILABLE': 'The server is busy; try again shortly.',
+  'error.INTERNAL': 'The server failed; the detail is below.',
+  'error.OTHER': 'Something went wrong.',
+  'error.serverSaid': 'Server message (English)',
 };
 
 export type Key = keyof typeof en;

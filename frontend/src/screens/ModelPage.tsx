@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, gql, request } from '../api/client';
 import type { Attribute, Value } from '../api/ops';
 import { attributeMap, label, mayManage, useCatalog } from '../catalog';
+import { problemFailure, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow } from '../router';
 import { CategoriesPanel } from './CategoriesPanel';
@@ -63,7 +64,7 @@ export function ModelPage({ code }: { code: string }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [edits, setEdits] = useState<Map<string, Edit>>(new Map());
   const [categories, setCategories] = useState<string[] | null>(null);
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
+  const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloads, setReloads] = useState(0);
@@ -112,7 +113,7 @@ export function ModelPage({ code }: { code: string }) {
       setReloads(reloads + 1);
     } catch (err) {
       if (err instanceof ApiError) {
-        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), p.message])));
+        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), problemFailure(p)])));
         setMessage({ ok: false, text: t('product.saveFailed', { message: err.message }) });
       } else {
         setMessage({ ok: false, text: String(err) });

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, request } from '../api/client';
 import { DELETE_PRODUCT, PRODUCT, PRODUCT_VALUES, SAVE_PRODUCT, type Attribute, type Product, type Value } from '../api/ops';
 import { attributeMap, label, mayManage, useCatalog } from '../catalog';
+import { problemFailure, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow, navigate } from '../router';
 import { Badge } from './Grid';
@@ -24,7 +25,7 @@ export function ProductPage({ sku }: { sku: string }) {
   const [edits, setEdits] = useState<Map<string, Edit>>(new Map());
   const [enabled, setEnabled] = useState<boolean | null>(null);
   const [categories, setCategories] = useState<string[] | null>(null);
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
+  const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloads, setReloads] = useState(0);
@@ -81,7 +82,7 @@ export function ProductPage({ sku }: { sku: string }) {
       setReloads(reloads + 1);
     } catch (err) {
       if (err instanceof ApiError) {
-        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), p.message])));
+        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), problemFailure(p)])));
         setMessage({ ok: false, text: t('product.saveFailed', { message: err.message }) });
       } else {
         setMessage({ ok: false, text: String(err) });

@@ -4,6 +4,7 @@
 
 import type { Attribute, Value } from '../api/ops';
 import { display, label, mayEdit, useCatalog, valueKey, valuePath } from '../catalog';
+import { ServerMessage, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow } from '../router';
 import { ValueWidget } from './widgets';
@@ -23,7 +24,7 @@ export function ValueFields({ attributes, values, edits, onEdits, errors, disabl
   edits: Map<string, Edit>;
   onEdits: (edits: Map<string, Edit>) => void;
   /** Server errors by value path (`values.ean`, `values.description.webshop.en_US`). */
-  errors: Map<string, string>;
+  errors: Map<string, Failure>;
   /** While the values of another locale or channel load. */
   disabled?: boolean;
   /** Another locale's values, shown under each localized field. */
@@ -105,7 +106,7 @@ export function ValueFields({ attributes, values, edits, onEdits, errors, disabl
             {display(a, compare.values.find((x) => x.attribute === a.code)?.data) || t('common.none')}
           </span>
         )}
-        {error && <span class="field-error" id={`${id}-error`} role="alert">{error}</span>}
+        <ServerMessage failure={error ?? null} id={`${id}-error`} class="field-error" inline />
       </div>
     );
   };

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { label, useCatalog } from '../catalog';
 import { labelLocale, t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const SAVE_ATTRIBUTE = gql`
@@ -52,14 +53,14 @@ function Editor({ code, onClose }: { code: string; onClose: () => void }) {
   const { structure, reload } = useCatalog();
   const [attribute, setAttribute] = useState<Editable | null>(null);
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   useEffect(() => {
     run(async () => {
       const d = await request<{ attribute: Editable | null }>(ATTRIBUTE, { code });
       setAttribute(d.attribute);
     });
   }, [code]);
-  if (!attribute) return error ? <p role="alert" class="error">{error}</p> : <p>{t('app.loading')}</p>;
+  if (!attribute) return failure ? <ServerMessage failure={failure} /> : <p>{t('app.loading')}</p>;
   const labelOf = (locale: string) => attribute.labels.find((l) => l.locale === locale)?.value ?? '';
   const setLabel = (locale: string, value: string) => {
     const rest = attribute.labels.filter((l) => l.locale !== locale);
@@ -112,7 +113,7 @@ function Editor({ code, onClose }: { code: string; onClose: () => void }) {
         <button type="button" onClick={onClose}>{t('common.close')}</button>
         {saved && <span role="status" class="ok">{t('common.saved')}</span>}
       </div>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
     </form>
   );
 }
@@ -124,7 +125,7 @@ function Options({ code }: { code: string }) {
   const attribute = structure.attributes.find((a) => a.code === code)!;
   const [option, setOption] = useState('');
   const [optionLabel, setOptionLabel] = useState('');
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const name = label(attribute.labels, code);
   const add = async (e: Event) => {
     e.preventDefault();
@@ -163,7 +164,7 @@ function Options({ code }: { code: string }) {
           <input value={optionLabel} onInput={(e) => setOptionLabel(e.currentTarget.value)} /></label>
         <button type="submit" disabled={busy}>{t('common.add')}</button>
       </form>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
     </section>
   );
 }
@@ -173,7 +174,7 @@ export function Attributes() {
   const [open, setOpen] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState({ code: '', type: 'TEXT', group: structure.attributeGroups[0]?.code ?? '', label: '', localizable: false, scopable: false });
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const groups = new Map(structure.attributeGroups.map((g) => [g.code, g]));
   const create = async (e: Event) => {
     e.preventDefault();
@@ -254,7 +255,7 @@ export function Attributes() {
             onChange={(e) => setDraft({ ...draft, scopable: e.currentTarget.checked })} /><span>{t('attr.scopable')}</span></label>
           <button type="submit" disabled={busy}>{t('common.add')}</button>
         </div>
-        {error && <p role="alert" class="error">{error}</p>}
+        <ServerMessage failure={failure} />
       </form>
     </div>
   );

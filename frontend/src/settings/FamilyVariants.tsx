@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { label, useCatalog } from '../catalog';
 import { labelLocale, t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const FAMILY_VARIANTS = gql`
@@ -42,7 +43,7 @@ function NewVariant({ onCreated }: { onCreated: () => void }) {
   const { structure, reload } = useCatalog();
   const [draft, setDraft] = useState({ code: '', family: structure.families[0]?.code ?? '', label: '' });
   const [levels, setLevels] = useState([{ axes: [] as string[], attributes: [] as string[] }, { axes: [] as string[], attributes: [] as string[] }]);
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const family = structure.families.find((f) => f.code === draft.family);
   const options = (family?.attributes ?? [])
     .map((a) => structure.attributes.find((x) => x.code === a.code))
@@ -94,7 +95,7 @@ function NewVariant({ onCreated }: { onCreated: () => void }) {
         </div>
       ))}
       <button type="submit" disabled={busy}>{t('common.add')}</button>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
     </form>
   );
 }

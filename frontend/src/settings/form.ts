@@ -1,27 +1,30 @@
 // Small helpers the settings forms share: run a mutation, then reload the structure.
 
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api/client';
+import { failureOf, type Failure } from '../errors';
 
 export function useAction(): {
   busy: boolean;
+  /** The server's English message of the last failure. */
   error: string | null;
+  /** The last failure with its code, for `ServerMessage`. */
+  failure: Failure | null;
   run: (work: () => Promise<unknown>) => Promise<boolean>;
 } {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
   const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
-    setError(null);
+    setFailure(null);
     try {
       await work();
       return true;
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setFailure(failureOf(e));
       return false;
     } finally {
       setBusy(false);
     }
   };
-  return { busy, error, run };
+  return { busy, error: failure?.message ?? null, failure, run };
 }

@@ -349,6 +349,14 @@ export const en = {
   'error.INTERNAL': 'The server failed; the detail is below.',
   'error.OTHER': 'Something went wrong.',
   'error.serverSaid': 'Server message (English)',
+  'attr.optionActions': 'Actions',
+  'attr.optionLabel': 'Label ({locale}) of option {option}',
+  'attr.optionSortOrder': 'Sort order of option {option}',
+  'attr.optionUp': 'Move option {option} up',
+  'attr.optionDown': 'Move option {option} down',
+  'attr.optionSave': 'Save option {option}',
+  'attr.optionDelete': 'Delete option {option}',
+  'attr.optionConfirmDelete': 'Delete {option} for good',
 };
 
 export type Key = keyof typeof en;

@@ -350,4 +350,12 @@ export const pl: Record<Key, string> = {
   'error.INTERNAL': 'Błąd serwera; szczegóły poniżej.',
   'error.OTHER': 'Coś poszło nie tak.',
   'error.serverSaid': 'Komunikat serwera (po angielsku)',
+  'attr.optionActions': 'Akcje',
+  'attr.optionLabel': 'Etykieta ({locale}) opcji {option}',
+  'attr.optionSortOrder': 'Kolejność opcji {option}',
+  'attr.optionUp': 'Przesuń opcję {option} w górę',
+  'attr.optionDown': 'Przesuń opcję {option} w dół',
+  'attr.optionSave': 'Zapisz opcję {option}',
+  'attr.optionDelete': 'Usuń opcję {option}',
+  'attr.optionConfirmDelete': 'Usuń {option} na stałe',
 };

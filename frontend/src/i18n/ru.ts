@@ -350,4 +350,12 @@ export const ru: Record<Key, string> = {
   'error.INTERNAL': 'Ошибка сервера; подробности ниже.',
   'error.OTHER': 'Что-то пошло не так.',
   'error.serverSaid': 'Сообщение сервера (на английском)',
+  'attr.optionActions': 'Действия',
+  'attr.optionLabel': 'Название ({locale}) варианта {option}',
+  'attr.optionSortOrder': 'Порядок варианта {option}',
+  'attr.optionUp': 'Поднять вариант {option}',
+  'attr.optionDown': 'Опустить вариант {option}',
+  'attr.optionSave': 'Сохранить вариант {option}',
+  'attr.optionDelete': 'Удалить вариант {option}',
+  'attr.optionConfirmDelete': 'Удалить {option} окончательно',
 };

@@ -350,4 +350,12 @@ export const zh: Record<Key, string> = {
   'error.INTERNAL': '服务器出错，详情见下方。',
   'error.OTHER': '出现了问题。',
   'error.serverSaid': '服务器消息（英文）',
+  'attr.optionActions': '操作',
+  'attr.optionLabel': '选项 {option} 的标签（{locale}）',
+  'attr.optionSortOrder': '选项 {option} 的排序',
+  'attr.optionUp': '上移选项 {option}',
+  'attr.optionDown': '下移选项 {option}',
+  'attr.optionSave': '保存选项 {option}',
+  'attr.optionDelete': '删除选项 {option}',
+  'attr.optionConfirmDelete': '永久删除 {option}',
 };

@@ -357,6 +357,10 @@ export const en = {
   'attr.optionSave': 'Save option {option}',
   'attr.optionDelete': 'Delete option {option}',
   'attr.optionConfirmDelete': 'Delete {option} for good',
+  'variant.edit': 'Family variant {code}',
+  'variant.axesFixed': 'The family and the axes of an existing family variant cannot change (its product models are split by them); its labels and the attributes of each level can.',
+  'variant.delete': 'Delete family variant',
+  'variant.confirmDelete': 'Delete {code} for good',
 };
 
 export type Key = keyof typeof en;

@@ -358,4 +358,8 @@ export const pl: Record<Key, string> = {
   'attr.optionSave': 'Zapisz opcję {option}',
   'attr.optionDelete': 'Usuń opcję {option}',
   'attr.optionConfirmDelete': 'Usuń {option} na stałe',
+  'variant.edit': 'Wariant rodziny {code}',
+  'variant.axesFixed': 'Rodzina i osie istniejącego wariantu nie mogą się zmienić (dzielą jego modele produktów); etykiety i atrybuty poziomów mogą.',
+  'variant.delete': 'Usuń wariant rodziny',
+  'variant.confirmDelete': 'Usuń {code} na stałe',
 };

@@ -358,4 +358,8 @@ export const ru: Record<Key, string> = {
   'attr.optionSave': 'Сохранить вариант {option}',
   'attr.optionDelete': 'Удалить вариант {option}',
   'attr.optionConfirmDelete': 'Удалить {option} окончательно',
+  'variant.edit': 'Вариант семейства {code}',
+  'variant.axesFixed': 'Семейство и оси существующего варианта изменить нельзя (по ним разделены его модели товаров); названия и атрибуты уровней — можно.',
+  'variant.delete': 'Удалить вариант семейства',
+  'variant.confirmDelete': 'Удалить {code} окончательно',
 };

@@ -358,4 +358,8 @@ export const zh: Record<Key, string> = {
   'attr.optionSave': '保存选项 {option}',
   'attr.optionDelete': '删除选项 {option}',
   'attr.optionConfirmDelete': '永久删除 {option}',
+  'variant.edit': '家族变体 {code}',
+  'variant.axesFixed': '现有家族变体的家族和轴不可更改（其商品模型按它们划分）；标签和各层级的属性可以更改。',
+  'variant.delete': '删除家族变体',
+  'variant.confirmDelete': '永久删除 {code}',
 };

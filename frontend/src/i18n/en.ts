@@ -361,6 +361,10 @@ export const en = {
   'variant.axesFixed': 'The family and the axes of an existing family variant cannot change (its product models are split by them); its labels and the attributes of each level can.',
   'variant.delete': 'Delete family variant',
   'variant.confirmDelete': 'Delete {code} for good',
+  'assoc.title': 'Associations',
+  'assoc.field': 'SKUs of {type}',
+  'assoc.placeholder': 'SKUs, separated by commas',
+  'assoc.noTypes': 'The catalog has no association types.',
 };
 
 export type Key = keyof typeof en;

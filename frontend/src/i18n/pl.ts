@@ -362,4 +362,8 @@ export const pl: Record<Key, string> = {
   'variant.axesFixed': 'Rodzina i osie istniejącego wariantu nie mogą się zmienić (dzielą jego modele produktów); etykiety i atrybuty poziomów mogą.',
   'variant.delete': 'Usuń wariant rodziny',
   'variant.confirmDelete': 'Usuń {code} na stałe',
+  'assoc.title': 'Powiązania',
+  'assoc.field': 'SKU: {type}',
+  'assoc.placeholder': 'SKU oddzielone przecinkami',
+  'assoc.noTypes': 'Katalog nie ma typów powiązań.',
 };

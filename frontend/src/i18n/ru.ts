@@ -362,4 +362,8 @@ export const ru: Record<Key, string> = {
   'variant.axesFixed': 'Семейство и оси существующего варианта изменить нельзя (по ним разделены его модели товаров); названия и атрибуты уровней — можно.',
   'variant.delete': 'Удалить вариант семейства',
   'variant.confirmDelete': 'Удалить {code} окончательно',
+  'assoc.title': 'Связи',
+  'assoc.field': 'SKU: {type}',
+  'assoc.placeholder': 'SKU через запятую',
+  'assoc.noTypes': 'В каталоге нет типов связей.',
 };

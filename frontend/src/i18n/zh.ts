@@ -362,4 +362,8 @@ export const zh: Record<Key, string> = {
   'variant.axesFixed': '现有家族变体的家族和轴不可更改（其商品模型按它们划分）；标签和各层级的属性可以更改。',
   'variant.delete': '删除家族变体',
   'variant.confirmDelete': '永久删除 {code}',
+  'assoc.title': '关联',
+  'assoc.field': '{type} 的 SKU',
+  'assoc.placeholder': 'SKU，以逗号分隔',
+  'assoc.noTypes': '目录中没有关联类型。',
 };

@@ -12,6 +12,7 @@ import { t } from '../i18n';
 import { follow, navigate } from '../router';
 import { Badge } from './Grid';
 import { History } from './History';
+import { AssociationsPanel } from './AssociationsPanel';
 import { CategoriesPanel } from './CategoriesPanel';
 import { ValueFields, type Edit } from './ValueFields';
 
@@ -25,6 +26,7 @@ export function ProductPage({ sku }: { sku: string }) {
   const [edits, setEdits] = useState<Map<string, Edit>>(new Map());
   const [enabled, setEnabled] = useState<boolean | null>(null);
   const [categories, setCategories] = useState<string[] | null>(null);
+  const [associations, setAssociations] = useState<Map<string, string[]>>(new Map());
   const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
@@ -63,7 +65,7 @@ export function ProductPage({ sku }: { sku: string }) {
     : Array.from(new Set(product.values.map((v) => v.attribute))).map((c) => attributes.get(c)).filter((a): a is Attribute => !!a);
   const ownCategories = categories ?? product.categories.map((c) => c.code);
   const inheritedCategories = product.allCategories.map((c) => c.code).filter((c) => !ownCategories.includes(c));
-  const dirty = edits.size > 0 || enabled !== null || categories !== null;
+  const dirty = edits.size > 0 || enabled !== null || categories !== null || associations.size > 0;
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -73,11 +75,13 @@ export function ProductPage({ sku }: { sku: string }) {
     const input: Record<string, unknown> = { sku: product.sku, values: Array.from(edits.values()) };
     if (enabled !== null) input.enabled = enabled;
     if (categories !== null) input.categories = categories;
+    if (associations.size > 0) input.associations = Array.from(associations, ([type, skus]) => ({ type, skus }));
     try {
       await request(SAVE_PRODUCT, { input });
       setEdits(new Map());
       setEnabled(null);
       setCategories(null);
+      setAssociations(new Map());
       setMessage({ ok: true, text: t('common.saved') });
       setReloads(reloads + 1);
     } catch (err) {
@@ -183,6 +187,8 @@ export function ProductPage({ sku }: { sku: string }) {
             )}
           </section>
           <CategoriesPanel own={ownCategories} inherited={inheritedCategories} onChange={setCategories} disabled={!manager} />
+          <AssociationsPanel stored={product.associations} edited={associations} errors={errors} disabled={!manager}
+            onChange={(next) => { setAssociations(next); setMessage(null); }} />
           {product.parent && (
             <section aria-labelledby="variants-title">
               <h2 id="variants-title">{t('product.siblings', { model: product.parent.code })}</h2>

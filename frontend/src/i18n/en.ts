@@ -365,6 +365,9 @@ export const en = {
   'assoc.field': 'SKUs of {type}',
   'assoc.placeholder': 'SKUs, separated by commas',
   'assoc.noTypes': 'The catalog has no association types.',
+  'product.mainImage': 'Main image of the family',
+  'product.makeMain': 'Make it the main image',
+  'product.makeMainOf': 'Make the image of {attribute} the main image',
 };
 
 export type Key = keyof typeof en;

@@ -366,4 +366,7 @@ export const pl: Record<Key, string> = {
   'assoc.field': 'SKU: {type}',
   'assoc.placeholder': 'SKU oddzielone przecinkami',
   'assoc.noTypes': 'Katalog nie ma typów powiązań.',
+  'product.mainImage': 'Główne zdjęcie rodziny',
+  'product.makeMain': 'Ustaw jako główne',
+  'product.makeMainOf': 'Ustaw zdjęcie z {attribute} jako główne',
 };

@@ -366,4 +366,7 @@ export const ru: Record<Key, string> = {
   'assoc.field': 'SKU: {type}',
   'assoc.placeholder': 'SKU через запятую',
   'assoc.noTypes': 'В каталоге нет типов связей.',
+  'product.mainImage': 'Основное изображение семейства',
+  'product.makeMain': 'Сделать основным',
+  'product.makeMainOf': 'Сделать изображение из «{attribute}» основным',
 };

@@ -366,4 +366,7 @@ export const zh: Record<Key, string> = {
   'assoc.field': '{type} 的 SKU',
   'assoc.placeholder': 'SKU，以逗号分隔',
   'assoc.noTypes': '目录中没有关联类型。',
+  'product.mainImage': '家族主图',
+  'product.makeMain': '设为主图',
+  'product.makeMainOf': '将 {attribute} 的图片设为主图',
 };

@@ -146,6 +146,7 @@ export function ModelPage({ code }: { code: string }) {
       <p class="hint">{t('model.hint')}</p>
       <div class="product-body">
         <ValueFields attributes={shown} values={model.values} edits={edits}
+          mainImage={structure.families.find((f) => f.code === model.family?.code)?.imageAttribute}
           onEdits={(next) => { setEdits(next); setMessage(null); }} errors={errors}
           disabled={loadedFor !== `${locale}|${channel}`} />
         <aside class="side">

@@ -155,7 +155,7 @@ export function ProductPage({ sku }: { sku: string }) {
         </label>
       </div>
       <div class="product-body">
-        <ValueFields attributes={familyAttributes} values={product.values} edits={edits}
+        <ValueFields attributes={familyAttributes} values={product.values} edits={edits} mainImage={family?.imageAttribute}
           compare={compareLocale ? { locale: compareLocale, values: compareValues } : undefined}
           onEdits={(next) => { setEdits(next); setMessage(null); }} errors={errors}
           disabled={loadedFor !== `${locale}|${channel}`} />

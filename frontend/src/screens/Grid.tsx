@@ -354,7 +354,7 @@ export function Grid() {
         )}
         {error && <p role="alert" class="error">{error}</p>}
         <p class="hint" id="grid-hint">{t('grid.keyboardHint')}</p>
-        <table class="products" ref={tableRef} aria-describedby="grid-hint" aria-busy={loading}>
+        <table class="products" ref={tableRef} aria-describedby="grid-hint" aria-busy={loading} data-text={state.text}>
           <thead>
             <tr>
               <th scope="col">

@@ -82,7 +82,7 @@ export function OtherSources({ profile, onChange }: { profile: Profile; onChange
             <th scope="col">{t('imports.source')}</th>
             <th scope="col">{t('imports.details')}</th>
             <th scope="col">{t('imports.transforms')}</th>
-            <th scope="col"><span class="visually-hidden">{t('attr.optionActions')}</span></th>
+            <th scope="col"><span class="sr-only">{t('attr.optionActions')}</span></th>
           </tr>
         </thead>
         <tbody>

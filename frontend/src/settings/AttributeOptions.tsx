@@ -115,7 +115,7 @@ export function AttributeOptions({ code }: { code: string }) {
             <th scope="col">{t('common.code')}</th>
             {locales.map((l) => <th scope="col" key={l}>{t('common.labelIn', { locale: l })}</th>)}
             <th scope="col">{t('attr.sortOrder')}</th>
-            <th scope="col"><span class="visually-hidden">{t('attr.optionActions')}</span></th>
+            <th scope="col"><span class="sr-only">{t('attr.optionActions')}</span></th>
           </tr>
         </thead>
         <tbody>

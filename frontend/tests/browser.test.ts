@@ -367,27 +367,32 @@ test('product page: associations as SKU lists; an unknown SKU shows the server e
 test('server errors next to a field: a generic message in the UI language, the English text beneath', async () => {
   await page.getByLabel('Interface language').selectOption('pl');
   await page.locator('.field[data-attribute="ean"] input').fill('12345');
-  await page.locator('#association-cross_sell').fill('CF-TASTING-SET, NO-SUCH-SKU');
   await page.locator('form.product button[type="submit"]').click();
   const ean = page.locator('.field[data-attribute="ean"] .field-error');
   await ean.locator('.generic', { hasText: 'Wartość została odrzucona.' }).waitFor();
   assert.match((await ean.locator('.server-text').textContent()) ?? '', /EAN-13: 13 digits/);
   assert.equal(await ean.locator('.server-text').getAttribute('lang'), 'en');
-  const association = page.locator('.association[data-type="cross_sell"] .field-error');
-  await association.locator('.generic', { hasText: 'Coś, do czego odnosi się ta wartość, nie istnieje.' }).waitFor();
-  assert.match((await association.locator('.server-text').textContent()) ?? '', /NO-SUCH-SKU/);
-  await shot('06h-product-errors-pl');
+  assert.equal(await ean.getAttribute('data-code'), 'VALIDATION');
+  await shot('06h-product-error-pl');
   await page.getByLabel('Język interfejsu').selectOption('ru');
   await ean.locator('.generic', { hasText: 'Значение отклонено.' }).waitFor();
   await page.getByLabel('Язык интерфейса').selectOption('zh');
   await ean.locator('.generic', { hasText: '该值被拒绝。' }).waitFor();
+  // An unknown associated SKU: NOT_FOUND.
+  await page.reload();
+  await page.getByRole('heading', { name: new RegExp(PRODUCT) }).waitFor();
+  await page.locator('#association-cross_sell').fill('CF-TASTING-SET, NO-SUCH-SKU');
+  await page.locator('form.product button[type="submit"]').click();
+  const association = page.locator('.association[data-type="cross_sell"] .field-error');
   await association.locator('.generic', { hasText: '所引用的对象不存在。' }).waitFor();
-  await shot('06i-product-errors-zh');
+  assert.match((await association.locator('.server-text').textContent()) ?? '', /NO-SUCH-SKU/);
+  assert.equal(await association.getAttribute('data-code'), 'NOT_FOUND');
+  await shot('06i-product-error-zh');
   // In English the server's text says it all.
   await page.getByLabel('界面语言').selectOption('en');
   await page.getByRole('link', { name: 'Products' }).waitFor();
-  assert.equal(await ean.locator('.generic').count(), 0);
-  assert.match((await ean.textContent()) ?? '', /EAN-13: 13 digits/);
+  assert.equal(await association.locator('.generic').count(), 0);
+  assert.match((await association.textContent()) ?? '', /NO-SUCH-SKU/);
   await page.reload();
   await page.getByRole('heading', { name: new RegExp(PRODUCT) }).waitFor();
 });
@@ -555,6 +560,14 @@ test('settings: an existing family variant edited (labels, level attributes); on
   // Product models use tshirts_color_size: the API refuses, and says why.
   await page.getByRole('button', { name: 'tshirts_color_size', exact: true }).click();
   const tshirts = page.locator('form[aria-labelledby="edit-variant-tshirts_color_size"]');
+  // An attribute set at two levels: refused, the error next to the level that repeats it.
+  await tshirts.getByRole('listbox', { name: 'Level 1: attributes' }).selectOption(['main_image', 'ean']);
+  await tshirts.getByRole('button', { name: 'Save' }).click();
+  const levelError = tshirts.locator('[data-level="2"] .field-error');
+  await levelError.waitFor();
+  assert.match((await levelError.textContent()) ?? '', /ean is set at two levels/);
+  assert.equal(await tshirts.getByRole('listbox', { name: 'Level 2: attributes' }).getAttribute('aria-invalid'), 'true');
+  await shot('09d-settings-family-variant-refused');
   await tshirts.getByRole('button', { name: 'Delete family variant' }).click();
   await tshirts.getByRole('button', { name: 'Delete tshirts_color_size for good' }).click();
   const refused = tshirts.locator('.server-message[data-code="CONFLICT"]');

@@ -53,15 +53,17 @@ function Multi({ name, options, value, onChange, disabled, error, id }: {
   id: string;
 }) {
   return (
-    <label class="inline">
-      <span>{name}</span>
-      <select multiple size={5} disabled={disabled} aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => onChange(Array.from(e.currentTarget.selectedOptions).map((o) => o.value))}>
-        {options.map((o) => <option key={o.code} value={o.code} selected={value.includes(o.code)}>{o.text}</option>)}
-      </select>
+    <span class="multi">
+      <label class="inline">
+        <span>{name}</span>
+        <select multiple size={5} disabled={disabled} aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+          onChange={(e) => onChange(Array.from(e.currentTarget.selectedOptions).map((o) => o.value))}>
+          {options.map((o) => <option key={o.code} value={o.code} selected={value.includes(o.code)}>{o.text}</option>)}
+        </select>
+      </label>
       {error && <ServerMessage failure={problemFailure(error)} id={`${id}-error`} class="field-error" inline />}
-    </label>
+    </span>
   );
 }
 

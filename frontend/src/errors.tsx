@@ -36,8 +36,21 @@ export function problemFailure(p: FieldProblem): Failure {
   return { code: p.code, message: p.message };
 }
 
-/** The generic message in the UI language (not in English: the server's text says it all),
- *  then the server's English text. */
+/** The generic message for the code in the UI language (not in English: the server's text says
+ *  it all), then the server's English text; no role, for lists of problems. */
+export function FailureText({ failure }: { failure: Failure }) {
+  const translated = language() !== 'en';
+  return (
+    <>
+      {translated && <span class="generic">{genericMessage(failure.code)}</span>}
+      <span class={translated ? 'server-text' : undefined} lang="en" title={translated ? t('error.serverSaid') : undefined}>
+        {failure.message}
+      </span>
+    </>
+  );
+}
+
+/** A failure announced as an alert: `FailureText` in a paragraph, or a span next to a field. */
 export function ServerMessage({ failure, id, class: className = 'error', inline = false }: {
   failure: Failure | null;
   id?: string;
@@ -46,16 +59,10 @@ export function ServerMessage({ failure, id, class: className = 'error', inline 
   inline?: boolean;
 }) {
   if (!failure) return null;
-  const translated = language() !== 'en';
-  const body = (
-    <>
-      {translated && <span class="generic">{genericMessage(failure.code)}</span>}
-      <span class={translated ? 'server-text' : undefined} lang="en" title={translated ? t('error.serverSaid') : undefined}>{failure.message}</span>
-    </>
-  );
-  return inline ? (
-    <span class={`${className} server-message`} id={id} role="alert" data-code={failure.code}>{body}</span>
-  ) : (
-    <p class={`${className} server-message`} id={id} role="alert" data-code={failure.code}>{body}</p>
+  const Tag = inline ? 'span' : 'p';
+  return (
+    <Tag class={`${className} server-message`} id={id} role="alert" data-code={failure.code}>
+      <FailureText failure={failure} />
+    </Tag>
   );
 }

@@ -609,8 +609,12 @@ test('supplier imports: a new supplier, its CSV mapped, dry-run preview with the
   // Transforms of the name column, in order: a regular expression replaced, then cut to 40 characters.
   await page.getByLabel('New transform for column Name EN').selectOption('replace');
   await page.getByRole('button', { name: 'Add the transform to column Name EN' }).click();
-  await page.getByLabel('Regular expression of transform 1 of column Name EN').fill('\\bhouse\\b');
   await page.getByLabel('Replacement of transform 1 of column Name EN').fill('House');
+  // A broken regular expression: the server refuses the profile, the error shows on the column's row.
+  await page.getByLabel('Regular expression of transform 1 of column Name EN').fill('(house');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.locator('tr[data-column="Name EN"] .field-error[data-code="VALIDATION"]').waitFor();
+  await page.getByLabel('Regular expression of transform 1 of column Name EN').fill('\\bhouse\\b');
   await page.getByLabel('New transform for column Name EN').selectOption('truncate');
   await page.getByRole('button', { name: 'Add the transform to column Name EN' }).click();
   await page.getByLabel('Maximum length of transform 2 of column Name EN').fill('40');

@@ -6,7 +6,9 @@
 // show (date formats, unit columns, separators …) is kept.
 
 import { label, useCatalog } from '../catalog';
+import type { FieldProblem } from '../api/client';
 import type { Profile, Source, ValueMapping } from '../api/imports';
+import { problemFailure, ServerMessage } from '../errors';
 import { t } from '../i18n';
 import { clean, MappingDetails, newMapping } from './ImportDetails';
 import { OtherSources } from './ImportSources';
@@ -46,8 +48,15 @@ function parseDictionary(text: string): Record<string, string> | undefined {
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
-export function MappingEditor({ header, profile, onChange }: { header: string[]; profile: Profile; onChange: (p: Profile) => void }) {
+export function MappingEditor({ header, profile, onChange, problems = [] }: {
+  header: string[];
+  profile: Profile;
+  onChange: (p: Profile) => void;
+  /** The last save's problems, by place in the profile (`profile.values.3`, `profile.sku`). */
+  problems?: FieldProblem[];
+}) {
   const { structure } = useCatalog();
+  const problemAt = (field: string) => problems.find((p) => p.field === field);
   const attributes = structure.attributes.filter((a) => a.type !== 'IDENTIFIER');
 
   const setTarget = (column: string, target: string) => {
@@ -89,6 +98,8 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
             const attribute = mapping ? structure.attributes.find((a) => a.code === mapping.attribute) : undefined;
             const property = target.startsWith('prop:') ? (target.slice(5) as Property) : undefined;
             const known = !target.startsWith('attr:') || attributes.some((a) => `attr:${a.code}` === target);
+            const place = mapping ? `profile.values.${profile.values!.indexOf(mapping)}` : property ? `profile.${property}` : '';
+            const problem = place ? problemAt(place) : undefined;
             return (
               <tr key={column} data-column={column}>
                 <th scope="row"><code>{column}</code></th>
@@ -104,7 +115,10 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
                     ))}
                   </select>
                 </td>
-                <td>{mapping && <MappingDetails mapping={mapping} attribute={attribute} onChange={(change) => setMapping(column, change)} />}</td>
+                <td>
+                  {mapping && <MappingDetails mapping={mapping} attribute={attribute} onChange={(change) => setMapping(column, change)} />}
+                  {problem && <ServerMessage failure={problemFailure(problem)} class="field-error" inline />}
+                </td>
                 <td>
                   {(mapping || property) && (
                     <TransformsEditor of={t('imports.columnNamed', { column })}
@@ -127,7 +141,7 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
           })}
         </tbody>
       </table>
-      <OtherSources profile={profile} onChange={onChange} />
+      <OtherSources profile={profile} onChange={onChange} problemAt={problemAt} />
       <div class="row">
         {!familyColumn && structure.families.length > 0 && (
           <label class="inline"><span>{t('imports.familyForAll')}</span>

@@ -4,7 +4,9 @@
 // (The family of every row, a constant, has its own choice under the table.)
 
 import { useState } from 'preact/hooks';
+import type { FieldProblem } from '../api/client';
 import type { Profile, Source, ValueMapping } from '../api/imports';
+import { problemFailure, ServerMessage } from '../errors';
 import { label, useCatalog } from '../catalog';
 import { t } from '../i18n';
 import { clean, MappingDetails, newMapping } from './ImportDetails';
@@ -43,7 +45,16 @@ function SourceFields({ of, source, onChange }: { of: string; source: Source; on
   );
 }
 
-export function OtherSources({ profile, onChange }: { profile: Profile; onChange: (p: Profile) => void }) {
+function Problem({ problem }: { problem: FieldProblem | undefined }) {
+  return problem ? <ServerMessage failure={problemFailure(problem)} class="field-error" inline /> : null;
+}
+
+export function OtherSources({ profile, onChange, problemAt }: {
+  profile: Profile;
+  onChange: (p: Profile) => void;
+  /** The last save's problem at a place of the profile (`profile.values.3`). */
+  problemAt: (field: string) => FieldProblem | undefined;
+}) {
   const { structure } = useCatalog();
   const attributes = structure.attributes.filter((a) => a.type !== 'IDENTIFIER');
   const [target, setTarget] = useState('');
@@ -93,7 +104,7 @@ export function OtherSources({ profile, onChange }: { profile: Profile; onChange
               <tr key={p} data-source={`prop:${p}`}>
                 <th scope="row">{of}</th>
                 <td><div class="row"><SourceFields of={of} source={source} onChange={(s) => onChange({ ...profile, [p]: s })} /></div></td>
-                <td />
+                <td><Problem problem={problemAt(`profile.${p}`)} /></td>
                 <td><TransformsEditor of={of} transforms={source.transforms}
                   onChange={(transforms) => onChange({ ...profile, [p]: clean({ ...source, transforms }) })} /></td>
                 <td><button type="button" aria-label={t('imports.removeSource', { of })}
@@ -108,7 +119,10 @@ export function OtherSources({ profile, onChange }: { profile: Profile; onChange
               <tr key={`v${index}`} data-source={`attr:${v.attribute}`} data-index={index}>
                 <th scope="row">{of}</th>
                 <td><div class="row"><SourceFields of={of} source={v} onChange={(s) => setValue(index, s as ValueMapping)} /></div></td>
-                <td><MappingDetails mapping={v} attribute={attribute} onChange={(change) => setValue(index, { ...v, ...change })} /></td>
+                <td>
+                  <MappingDetails mapping={v} attribute={attribute} onChange={(change) => setValue(index, { ...v, ...change })} />
+                  <Problem problem={problemAt(`profile.values.${index}`)} />
+                </td>
                 <td><TransformsEditor of={of} transforms={v.transforms} onChange={(transforms) => setValue(index, { ...v, transforms })} /></td>
                 <td><button type="button" aria-label={t('imports.removeSource', { of })}
                   onClick={() => onChange({ ...profile, values: (profile.values ?? []).filter((_, i) => i !== index) })}>×</button></td>

@@ -100,7 +100,7 @@ function SupplierImports({ supplier, onChanged }: { supplier: Supplier; onChange
   const [saved, setSaved] = useState<{ code: string; version: number } | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
-  const { busy, failure, run } = useAction();
+  const { busy, failure, problems, run } = useAction();
   const { run: current, error: runError } = useRun(runId, () => {
     setRefresh((n) => n + 1);
     onChanged();
@@ -186,7 +186,8 @@ function SupplierImports({ supplier, onChanged }: { supplier: Supplier; onChange
             <label class="inline"><span>{t('imports.profileCode')}</span>
               <input required value={code} onInput={(e) => setCode(e.currentTarget.value)} /></label>
           </div>
-          <MappingEditor header={suggestion.header} profile={profile} onChange={(p) => { setProfile(p); setSaved(null); }} />
+          <MappingEditor header={suggestion.header} profile={profile} problems={problems}
+            onChange={(p) => { setProfile(p); setSaved(null); }} />
           <details>
             <summary>{t('imports.document')}</summary>
             <pre class="profile-json">{JSON.stringify(profile, null, 2)}</pre>

@@ -16,6 +16,12 @@ export const SOURCE_PROPERTIES = ['sku', 'categories', 'enabled', 'parent'] as c
 type SourceProperty = (typeof SOURCE_PROPERTIES)[number];
 type Kind = 'template' | 'value';
 
+/** `clean`, except that an emptied template or constant stays one (its kind is its key). */
+function tidy<T extends Source>(source: T): T {
+  const kind = kindOf(source);
+  return { ...clean(source), [kind]: source[kind] ?? '' };
+}
+
 function kindOf(source: Source): Kind {
   return source.template !== undefined ? 'template' : 'value';
 }
@@ -71,7 +77,7 @@ export function OtherSources({ profile, onChange, problemAt }: {
     return [a ? label(a.labels, a.code) : v.attribute, v.locale, v.scope, v.currency].filter(Boolean).join(' ');
   };
   const setValue = (index: number, next: ValueMapping) =>
-    onChange({ ...profile, values: (profile.values ?? []).map((v, i) => (i === index ? (clean(next) as ValueMapping) : v)) });
+    onChange({ ...profile, values: (profile.values ?? []).map((v, i) => (i === index ? tidy(next) : v)) });
   const add = (e: Event) => {
     e.preventDefault();
     const source = { [kind]: text };
@@ -106,7 +112,7 @@ export function OtherSources({ profile, onChange, problemAt }: {
                 <td><div class="row"><SourceFields of={of} source={source} onChange={(s) => onChange({ ...profile, [p]: s })} /></div></td>
                 <td><Problem problem={problemAt(`profile.${p}`)} /></td>
                 <td><TransformsEditor of={of} transforms={source.transforms}
-                  onChange={(transforms) => onChange({ ...profile, [p]: clean({ ...source, transforms }) })} /></td>
+                  onChange={(transforms) => onChange({ ...profile, [p]: tidy({ ...source, transforms }) })} /></td>
                 <td><button type="button" aria-label={t('imports.removeSource', { of })}
                   onClick={() => { const next = { ...profile }; delete next[p as SourceProperty]; onChange(next); }}>×</button></td>
               </tr>

@@ -407,6 +407,7 @@ export const en = {
   'imports.noOtherSources': 'None: every source reads a column.',
   'imports.newSource': 'New template or constant',
   'imports.newSourceTarget': 'Fills',
+  'attr.optionExists': 'An option {option} exists already: change it in its row.',
 };
 
 export type Key = keyof typeof en;

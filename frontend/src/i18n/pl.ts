@@ -408,4 +408,5 @@ export const pl: Record<Key, string> = {
   'imports.noOtherSources': 'Brak: każde źródło czyta kolumnę.',
   'imports.newSource': 'Nowy szablon lub stała',
   'imports.newSourceTarget': 'Wypełnia',
+  'attr.optionExists': 'Opcja {option} już istnieje: zmień ją w jej wierszu.',
 };

@@ -408,4 +408,5 @@ export const ru: Record<Key, string> = {
   'imports.noOtherSources': 'Нет: каждый источник читает столбец.',
   'imports.newSource': 'Новый шаблон или константа',
   'imports.newSourceTarget': 'Заполняет',
+  'attr.optionExists': 'Вариант {option} уже есть: измените его в его строке.',
 };

@@ -408,4 +408,5 @@ export const zh: Record<Key, string> = {
   'imports.noOtherSources': '无：每个来源都读取一列。',
   'imports.newSource': '新模板或常量',
   'imports.newSourceTarget': '填充',
+  'attr.optionExists': '选项 {option} 已存在：请在其所在行修改。',
 };

@@ -38,6 +38,7 @@ export function AttributeOptions({ code }: { code: string }) {
   const [optionLabel, setOptionLabel] = useState('');
   const [confirming, setConfirming] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const [exists, setExists] = useState<string | null>(null);
   const { busy, failure, run } = useAction();
   const name = label(attribute.labels, code);
   const locales = structure.locales.map((l) => l.code);
@@ -92,6 +93,12 @@ export function AttributeOptions({ code }: { code: string }) {
   };
   const add = async (e: Event) => {
     e.preventDefault();
+    // saveAttributeOption would replace an option of the same code: refuse that here.
+    if (options.some((o) => o.code.toLowerCase() === option.toLowerCase())) {
+      setExists(option);
+      return;
+    }
+    setExists(null);
     const ok = await run(async () => {
       await saveOption(code, {
         code: option,
@@ -159,11 +166,12 @@ export function AttributeOptions({ code }: { code: string }) {
       </table>
       <form onSubmit={add} class="row">
         <label class="inline"><span>{t('attr.newOption')}</span>
-          <input required pattern="[a-zA-Z0-9_]+" value={option} onInput={(e) => setOption(e.currentTarget.value)} /></label>
+          <input required pattern="[a-zA-Z0-9_]+" value={option} onInput={(e) => { setOption(e.currentTarget.value); setExists(null); }} /></label>
         <label class="inline"><span>{t('common.labelIn', { locale: labelLocale() })}</span>
           <input value={optionLabel} onInput={(e) => setOptionLabel(e.currentTarget.value)} /></label>
         <button type="submit" disabled={busy}>{t('common.add')}</button>
       </form>
+      {exists && <p role="alert" class="error">{t('attr.optionExists', { option: exists })}</p>}
       <ServerMessage failure={failure} />
     </section>
   );

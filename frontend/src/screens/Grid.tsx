@@ -97,7 +97,8 @@ export function Grid() {
   // Words are sent once typing pauses.
   useEffect(() => {
     if (text === state.text) return;
-    const timer = setTimeout(() => update({ text }), 250);
+    // Enter may have sent them already.
+    const timer = setTimeout(() => remembered.text !== text && update({ text }), 250);
     return () => clearTimeout(timer);
   }, [text]);
 

@@ -408,6 +408,7 @@ export const en = {
   'imports.newSource': 'New template or constant',
   'imports.newSourceTarget': 'Fills',
   'attr.optionExists': 'An option {option} exists already: change it in its row.',
+  'attr.optionInUse': '({count} products have it)',
 };
 
 export type Key = keyof typeof en;

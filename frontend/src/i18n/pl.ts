@@ -409,4 +409,5 @@ export const pl: Record<Key, string> = {
   'imports.newSource': 'Nowy szablon lub stała',
   'imports.newSourceTarget': 'Wypełnia',
   'attr.optionExists': 'Opcja {option} już istnieje: zmień ją w jej wierszu.',
+  'attr.optionInUse': '(ma ją {count} produktów)',
 };

@@ -409,4 +409,5 @@ export const ru: Record<Key, string> = {
   'imports.newSource': 'Новый шаблон или константа',
   'imports.newSourceTarget': 'Заполняет',
   'attr.optionExists': 'Вариант {option} уже есть: измените его в его строке.',
+  'attr.optionInUse': '(у {count} товаров)',
 };

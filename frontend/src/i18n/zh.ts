@@ -409,4 +409,5 @@ export const zh: Record<Key, string> = {
   'imports.newSource': '新模板或常量',
   'imports.newSourceTarget': '填充',
   'attr.optionExists': '选项 {option} 已存在：请在其所在行修改。',
+  'attr.optionInUse': '（{count} 个商品使用）',
 };

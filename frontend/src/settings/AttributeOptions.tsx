@@ -14,6 +14,9 @@ import { useAction } from './form';
 export const SAVE_OPTION = gql`
   mutation SaveAttributeOption($input: AttributeOptionInput!) { saveAttributeOption(input: $input) { code } }
 `;
+export const OPTION_USE = gql`
+  query OptionUse($filters: ProductFilterInput!) { search(filters: $filters, first: 1) { total } }
+`;
 export const DELETE_OPTION = gql`
   mutation DeleteAttributeOption($attribute: String!, $code: String!) { deleteAttributeOption(attribute: $attribute, code: $code) }
 `;
@@ -37,6 +40,9 @@ export function AttributeOptions({ code }: { code: string }) {
   const [option, setOption] = useState('');
   const [optionLabel, setOptionLabel] = useState('');
   const [confirming, setConfirming] = useState<string | null>(null);
+  // Products whose value is the option being deleted: the API does not refuse deleting an option
+  // in use (their values keep a code that no longer exists), so the confirmation says how many.
+  const [users, setUsers] = useState<number | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [exists, setExists] = useState<string | null>(null);
   const { busy, failure, run } = useAction();
@@ -82,6 +88,13 @@ export function AttributeOptions({ code }: { code: string }) {
       await reload();
     });
     if (ok) forget(changed.map((o) => o.code));
+  };
+  const askRemove = (o: Option) => {
+    setConfirming(o.code);
+    setUsers(null);
+    request<{ search: { total: number } }>(OPTION_USE, { filters: { attributes: [{ attribute: code, options: [o.code] }] } })
+      .then((d) => setUsers(d.search.total))
+      .catch(() => setUsers(null));
   };
   const remove = async (o: Option) => {
     const ok = await run(async () => {
@@ -152,9 +165,10 @@ export function AttributeOptions({ code }: { code: string }) {
                     aria-label={t('attr.optionSave', { option: o.code })}>{t('common.save')}</button>
                   {confirming === o.code ? (
                     <button type="button" class="danger" disabled={busy} onClick={() => remove(stored)}>
-                      {t('attr.optionConfirmDelete', { option: o.code })}</button>
+                      {t('attr.optionConfirmDelete', { option: o.code })}
+                      {users ? ` ${t('attr.optionInUse', { count: users })}` : ''}</button>
                   ) : (
-                    <button type="button" disabled={busy} onClick={() => setConfirming(o.code)}
+                    <button type="button" disabled={busy} onClick={() => askRemove(stored)}
                       aria-label={t('attr.optionDelete', { option: o.code })}>{t('common.remove')}</button>
                   )}
                   {saved === o.code && <span role="status" class="ok">{t('common.saved')}</span>}

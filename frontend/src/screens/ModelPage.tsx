@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, gql, request } from '../api/client';
 import type { Attribute, Value } from '../api/ops';
 import { attributeMap, label, mayManage, useCatalog } from '../catalog';
-import { problemFailure, type Failure } from '../errors';
+import { failureOf, FailureText, problemFailure, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow } from '../router';
 import { CategoriesPanel } from './CategoriesPanel';
@@ -65,7 +65,7 @@ export function ModelPage({ code }: { code: string }) {
   const [edits, setEdits] = useState<Map<string, Edit>>(new Map());
   const [categories, setCategories] = useState<string[] | null>(null);
   const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string; failure?: Failure } | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloads, setReloads] = useState(0);
   // The locale and channel the loaded values are for: until the values of a newly chosen pair
@@ -114,7 +114,7 @@ export function ModelPage({ code }: { code: string }) {
     } catch (err) {
       if (err instanceof ApiError) {
         setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), problemFailure(p)])));
-        setMessage({ ok: false, text: t('product.saveFailed', { message: err.message }) });
+        setMessage({ ok: false, text: t('product.saveFailed', { message: '' }).trim(), failure: failureOf(err) });
       } else {
         setMessage({ ok: false, text: String(err) });
       }
@@ -141,7 +141,11 @@ export function ModelPage({ code }: { code: string }) {
         <span>{t('product.version', { version: model.version })}</span>
         <button type="submit" disabled={saving || !dirty}>{saving ? t('common.saving') : t('common.save')}</button>
         {dirty && <span class="dirty">{t('product.unsaved')}</span>}
-        {message && <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>{message.text}</span>}
+        {message && (
+          <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
+            {message.text}{message.failure && <> <FailureText failure={message.failure} /></>}
+          </span>
+        )}
       </div>
       <p class="hint">{t('model.hint')}</p>
       <div class="product-body">

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, request } from '../api/client';
 import { DELETE_PRODUCT, PRODUCT, PRODUCT_VALUES, SAVE_PRODUCT, type Attribute, type Product, type Value } from '../api/ops';
 import { attributeMap, label, mayManage, useCatalog } from '../catalog';
-import { problemFailure, type Failure } from '../errors';
+import { failureOf, FailureText, problemFailure, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow, navigate } from '../router';
 import { Badge } from './Grid';
@@ -28,7 +28,7 @@ export function ProductPage({ sku }: { sku: string }) {
   const [categories, setCategories] = useState<string[] | null>(null);
   const [associations, setAssociations] = useState<Map<string, string[]>>(new Map());
   const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string; failure?: Failure } | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloads, setReloads] = useState(0);
   // The locale and channel the loaded values are for: until the values of a newly chosen pair
@@ -87,7 +87,7 @@ export function ProductPage({ sku }: { sku: string }) {
     } catch (err) {
       if (err instanceof ApiError) {
         setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), problemFailure(p)])));
-        setMessage({ ok: false, text: t('product.saveFailed', { message: err.message }) });
+        setMessage({ ok: false, text: t('product.saveFailed', { message: '' }).trim(), failure: failureOf(err) });
       } else {
         setMessage({ ok: false, text: String(err) });
       }
@@ -145,7 +145,11 @@ export function ProductPage({ sku }: { sku: string }) {
           <button type="button" onClick={() => setDeleting(true)}>{t('product.delete')}</button>
         )}
         {dirty && <span class="dirty">{t('product.unsaved')}</span>}
-        {message && <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>{message.text}</span>}
+        {message && (
+          <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
+            {message.text}{message.failure && <> <FailureText failure={message.failure} /></>}
+          </span>
+        )}
         <label class="inline compare">
           <span>{t('product.compare')}</span>
           <select value={compareLocale} onChange={(e) => setCompareLocale(e.currentTarget.value)}>

@@ -34,7 +34,7 @@ function LanguageSwitch({ onChange }: { onChange: (lang: Language) => void }) {
 }
 
 const EMPTY_STRUCTURE: Structure = {
-  locales: [], currencies: [], channels: [], attributeGroups: [], attributes: [], families: [], categories: [],
+  locales: [], currencies: [], channels: [], attributeGroups: [], attributes: [], families: [], categories: [], associationTypes: [],
 };
 
 /** Screens each role may open; the first is where signing in leads. */

@@ -288,6 +288,129 @@ test('product page: an uploaded image is previewed, saved and shown again after 
   await page.getByRole('heading', { name: new RegExp(PRODUCT) }).waitFor();
 });
 
+/** A PNG of `size`×`size` px drawn by the browser itself, in one colour. */
+async function drawPng(fill: string, size = 600): Promise<Buffer> {
+  const data = await page.evaluate(([f, s]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = s;
+    canvas.height = s;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = f;
+    g.fillRect(0, 0, s, s);
+    return canvas.toDataURL('image/png').split(',')[1];
+  }, [fill, size] as const);
+  return Buffer.from(data, 'base64');
+}
+
+test('product page: images move between the image attributes of the family, the main image first', async () => {
+  // Each image attribute holds one image: a second one for coffee, as a catalog manager would add it.
+  await api('mutation { saveAttribute(input: { code: "back_image", type: IMAGE, group: "media", sortOrder: 5, labels: [{ locale: "en_US", value: "Back image" }] }) { code } }');
+  const coffee = (await api('query { family(code: "coffee") { labels { locale value } attributes { code } labelAttribute imageAttribute requirements { channel attributes { code } } } }')).family;
+  await api('mutation ($input: FamilyInput!) { saveFamily(input: $input) { code } }', {
+    input: {
+      code: 'coffee',
+      labels: coffee.labels,
+      attributes: [...coffee.attributes.map((a: { code: string }) => a.code), 'back_image'],
+      labelAttribute: coffee.labelAttribute,
+      imageAttribute: coffee.imageAttribute,
+      requirements: coffee.requirements.map((r: { channel: string; attributes: { code: string }[] }) => ({
+        channel: r.channel, attributes: r.attributes.map((a) => a.code),
+      })),
+    },
+  });
+  await page.reload();
+  await page.getByRole('heading', { name: new RegExp(PRODUCT) }).waitFor();
+  const order = () => page.locator('.gallery .gallery-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-image')));
+  assert.deepEqual(await order(), ['main_image', 'back_image']);
+  await page.locator('.gallery-item[data-image="main_image"] .main-badge').waitFor();
+  await page.getByLabel('Upload a file for Back image').setInputFiles({ name: 'back.png', mimeType: 'image/png', buffer: await drawPng('#335577') });
+  await page.getByRole('img', { name: 'back.png' }).waitFor();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const images = async () => Object.fromEntries(
+    (await api(`query { product(sku: "${PRODUCT}") { values(attributes: ["main_image", "back_image"]) { attribute data } } }`))
+      .product.values.map((v: { attribute: string; data: string }) => [v.attribute, v.data]));
+  const before = await images();
+  assert.ok(before.main_image && before.back_image && before.main_image !== before.back_image);
+  // The back image becomes the main one: the two values swap, shown before saving.
+  await page.getByRole('button', { name: 'Make the image of Back image the main image' }).click();
+  await page.locator('.gallery-item[data-image="main_image"]').getByRole('img', { name: 'back.png' }).waitFor();
+  await page.locator('.gallery-item[data-image="back_image"]').getByRole('img', { name: 'yirgacheffe.png' }).waitFor();
+  await shot('06e-product-images');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  assert.deepEqual(await images(), { main_image: before.back_image, back_image: before.main_image });
+  // And back with the arrow.
+  await page.getByRole('button', { name: 'Move Back image earlier' }).click();
+  await page.locator('.gallery-item[data-image="main_image"]').getByRole('img', { name: 'yirgacheffe.png' }).waitFor();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  assert.deepEqual(await images(), before);
+});
+
+test('product page: associations as SKU lists; an unknown SKU shows the server error next to its type', async () => {
+  await page.locator('.association[data-type="upsell"] .chips a', { hasText: 'CF-YIRGA-1000-B' }).waitFor();
+  const crossSell = page.getByLabel('SKUs of Cross-sell');
+  assert.equal(await crossSell.inputValue(), 'CF-TASTING-SET');
+  await crossSell.fill('CF-TASTING-SET, NO-SUCH-SKU');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const error = page.locator('.association[data-type="cross_sell"] .field-error');
+  await error.waitFor();
+  assert.match((await error.textContent()) ?? '', /NO-SUCH-SKU/);
+  assert.equal(await crossSell.getAttribute('aria-invalid'), 'true');
+  await shot('06f-product-associations-error');
+  await crossSell.fill('CF-TASTING-SET CF-HUILA-250-B');
+  await page.getByLabel('SKUs of Pack').fill('CF-KENYA-250-B');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await page.locator('.association[data-type="cross_sell"] .chips a', { hasText: 'CF-HUILA-250-B' }).waitFor();
+  const associations = async () => Object.fromEntries(
+    (await api(`query { product(sku: "${PRODUCT}") { associations { type skus } } }`))
+      .product.associations.map((a: { type: string; skus: string[] }) => [a.type, a.skus]));
+  assert.deepEqual(await associations(), {
+    cross_sell: ['CF-HUILA-250-B', 'CF-TASTING-SET'], pack: ['CF-KENYA-250-B'], upsell: ['CF-YIRGA-1000-B'],
+  });
+  await shot('06g-product-associations');
+  // An emptied list removes its type.
+  await page.getByLabel('SKUs of Pack').fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  assert.deepEqual(Object.keys(await associations()).sort(), ['cross_sell', 'upsell']);
+});
+
+test('server errors next to a field: a generic message in the UI language, the English text beneath', async () => {
+  await page.getByLabel('Interface language').selectOption('pl');
+  await page.locator('.field[data-attribute="ean"] input').fill('12345');
+  await page.locator('form.product button[type="submit"]').click();
+  const ean = page.locator('.field[data-attribute="ean"] .field-error');
+  await ean.locator('.generic', { hasText: 'Wartość została odrzucona.' }).waitFor();
+  assert.match((await ean.locator('.server-text').textContent()) ?? '', /EAN-13: 13 digits/);
+  assert.equal(await ean.locator('.server-text').getAttribute('lang'), 'en');
+  assert.equal(await ean.getAttribute('data-code'), 'VALIDATION');
+  await shot('06h-product-error-pl');
+  await page.getByLabel('Język interfejsu').selectOption('ru');
+  await ean.locator('.generic', { hasText: 'Значение отклонено.' }).waitFor();
+  await page.getByLabel('Язык интерфейса').selectOption('zh');
+  await ean.locator('.generic', { hasText: '该值被拒绝。' }).waitFor();
+  // An unknown associated SKU: NOT_FOUND.
+  await page.reload();
+  await page.getByRole('heading', { name: new RegExp(PRODUCT) }).waitFor();
+  await page.locator('#association-cross_sell').fill('CF-TASTING-SET, NO-SUCH-SKU');
+  await page.locator('form.product button[type="submit"]').click();
+  const association = page.locator('.association[data-type="cross_sell"] .field-error');
+  await association.locator('.generic', { hasText: '所引用的对象不存在。' }).waitFor();
+  assert.match((await association.locator('.server-text').textContent()) ?? '', /NO-SUCH-SKU/);
+  assert.equal(await association.getAttribute('data-code'), 'NOT_FOUND');
+  await shot('06i-product-error-zh');
+  // In English the server's text says it all.
+  await page.getByLabel('界面语言').selectOption('en');
+  await page.getByRole('link', { name: 'Products', exact: true }).waitFor();
+  assert.equal(await association.locator('.generic').count(), 0);
+  assert.match((await association.textContent()) ?? '', /NO-SUCH-SKU/);
+  await page.reload();
+  await page.getByRole('heading', { name: new RegExp(PRODUCT) }).waitFor();
+});
+
 test('product page: a variant shows inherited values as such, and its siblings', async () => {
   await page.goto(`${base}/products/TS-CLASSIC-WHITE-M`);
   await page.getByRole('heading', { name: /TS-CLASSIC-WHITE-M/ }).waitFor();
@@ -393,6 +516,88 @@ test('settings: attributes, families, categories, channels', async () => {
   assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
 });
 
+test('settings: attribute options — labels in every locale, a new option, its place, deletion', async () => {
+  await page.getByRole('link', { name: 'Attributes' }).click();
+  const colorRow = page.locator('table.list tbody tr', { has: page.getByRole('button', { name: 'color', exact: true }) });
+  await colorRow.getByRole('button', { name: /^Edit/ }).click();
+  const editor = page.locator('section.options-editor');
+  await editor.getByLabel('Label (pl_PL) of option grey').fill('Szary (popielaty)');
+  await editor.getByRole('button', { name: 'Save option grey' }).click();
+  await editor.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  type Opt = { code: string; sortOrder: number; labels: { locale: string; value: string }[] };
+  const options = async (): Promise<Opt[]> =>
+    (await api('query { attribute(code: "color") { options { code sortOrder labels { locale value } } } }')).attribute.options;
+  const grey = (await options()).find((o) => o.code === 'grey')!;
+  assert.ok(grey.labels.some((l) => l.locale === 'pl_PL' && l.value === 'Szary (popielaty)'));
+  assert.ok(grey.labels.some((l) => l.locale === 'en_US' && l.value === 'Grey'), 'the other labels are kept');
+  // An existing code is not overwritten by a new option.
+  await editor.getByLabel('New option code').fill('grey');
+  await editor.getByRole('button', { name: 'Add', exact: true }).click();
+  await editor.getByRole('alert').filter({ hasText: 'grey exists already' }).waitFor();
+  // A new option comes last; moved up one place.
+  await editor.getByLabel('New option code').fill('teal');
+  await editor.getByLabel('Label (en_US)', { exact: true }).fill('Teal');
+  await editor.getByRole('button', { name: 'Add', exact: true }).click();
+  await editor.locator('tr[data-option="teal"]').waitFor();
+  const shown = () => editor.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-option')));
+  assert.equal((await shown()).at(-1), 'teal');
+  await editor.getByRole('button', { name: 'Move option teal up' }).click();
+  await page.waitForFunction(() => {
+    const rows = Array.from(document.querySelectorAll('section.options-editor tbody tr'));
+    return rows.at(-2)?.getAttribute('data-option') === 'teal';
+  });
+  const stored = (await options()).slice().sort((a, b) => a.sortOrder - b.sortOrder).map((o) => o.code);
+  assert.deepEqual(stored, await shown());
+  assert.equal(stored.at(-2), 'teal');
+  await shot('08b-settings-attribute-options');
+  // Deleting asks for a second click, which says how many products have the option (the API
+  // does not refuse an option in use).
+  await editor.getByRole('button', { name: 'Delete option white' }).click();
+  await editor.getByRole('button', { name: /^Delete white for good \(\d+ products have it\)$/ }).waitFor();
+  await editor.getByRole('button', { name: 'Delete option teal' }).click();
+  await editor.getByRole('button', { name: 'Delete teal for good' }).click();
+  await editor.locator('tr[data-option="teal"]').waitFor({ state: 'detached' });
+  assert.ok(!(await options()).some((o) => o.code === 'teal'));
+});
+
+test('settings: an existing family variant edited (labels, level attributes); one in use cannot be deleted', async () => {
+  await page.getByRole('link', { name: 'Family variants' }).click();
+  await page.getByRole('button', { name: 'coffee_by_form', exact: true }).click();
+  const form = page.locator('form[aria-labelledby="edit-variant-coffee_by_form"]');
+  // The API keeps the family and axes of an existing variant: shown, not editable.
+  assert.equal(await form.getByRole('listbox', { name: 'Level 1: axes' }).isDisabled(), true);
+  assert.equal(await form.getByRole('combobox', { name: /^Families/ }).isDisabled(), true);
+  await form.getByLabel('Label (de_DE)').fill('Kaffee nach Form');
+  await form.getByRole('listbox', { name: 'Level 1: attributes' }).selectOption(['ean', 'net_weight', 'organic']);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const variant = (await api('query { familyVariant(code: "coffee_by_form") { labels { locale value } levels { axes { code } attributes { code } } } }')).familyVariant;
+  assert.ok(variant.labels.some((l: { locale: string; value: string }) => l.locale === 'de_DE' && l.value === 'Kaffee nach Form'));
+  assert.deepEqual(variant.levels[0].axes.map((a: { code: string }) => a.code), ['coffee_form']);
+  assert.deepEqual(variant.levels[0].attributes.map((a: { code: string }) => a.code).sort(), ['coffee_form', 'ean', 'net_weight', 'organic', 'sku']);
+  await page.locator('tr[data-variant="coffee_by_form"] li', { hasText: 'organic' }).waitFor();
+  await shot('09c-settings-family-variant-edit');
+  await form.getByRole('button', { name: 'Close' }).click();
+  // Product models use tshirts_color_size: the API refuses, and says why.
+  await page.getByRole('button', { name: 'tshirts_color_size', exact: true }).click();
+  const tshirts = page.locator('form[aria-labelledby="edit-variant-tshirts_color_size"]');
+  // An attribute set at two levels: refused, the error next to the level that repeats it.
+  await tshirts.getByRole('listbox', { name: 'Level 1: attributes' }).selectOption(['main_image', 'ean']);
+  await tshirts.getByRole('button', { name: 'Save' }).click();
+  const levelError = tshirts.locator('[data-level="2"] .field-error');
+  await levelError.waitFor();
+  assert.match((await levelError.textContent()) ?? '', /ean is set at two levels/);
+  assert.equal(await tshirts.getByRole('listbox', { name: 'Level 2: attributes' }).getAttribute('aria-invalid'), 'true');
+  await shot('09d-settings-family-variant-refused');
+  await tshirts.getByRole('button', { name: 'Delete family variant' }).click();
+  await tshirts.getByRole('button', { name: 'Delete tshirts_color_size for good' }).click();
+  const refused = tshirts.locator('.server-message[data-code="CONFLICT"]');
+  await refused.waitFor();
+  assert.match((await refused.textContent()) ?? '', /still used/);
+  await tshirts.getByRole('button', { name: 'Close' }).click();
+  assert.equal((await api('query { familyVariant(code: "tshirts_color_size") { code } }')).familyVariant.code, 'tshirts_color_size');
+});
+
 test('supplier imports: a new supplier, its CSV mapped, dry-run preview with the rejected row, commit', async () => {
   await page.getByRole('link', { name: 'Imports' }).click();
   await page.getByRole('heading', { name: 'Supplier imports' }).waitFor();
@@ -422,12 +627,42 @@ test('supplier imports: a new supplier, its CSV mapped, dry-run preview with the
   await page.getByLabel('Family of every row').selectOption('coffee');
   await page.getByLabel('Dictionary of column Roast level').fill('Mittel = medium');
   await page.getByLabel('Dictionary of column Roast level').blur();
+  // Transforms of the name column, in order: a regular expression replaced, then cut to 40 characters.
+  await page.getByLabel('New transform for column Name EN').selectOption('replace');
+  await page.getByRole('button', { name: 'Add the transform to column Name EN' }).click();
+  await page.getByLabel('Replacement of transform 1 of column Name EN').fill('House');
+  // A broken regular expression: the server refuses the profile, the error shows on the column's row.
+  await page.getByLabel('Regular expression of transform 1 of column Name EN').fill('(house');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.locator('tr[data-column="Name EN"] .field-error[data-code="VALIDATION"]').waitFor();
+  await page.getByLabel('Regular expression of transform 1 of column Name EN').fill('\\bhouse\\b');
+  await page.getByLabel('New transform for column Name EN').selectOption('truncate');
+  await page.getByRole('button', { name: 'Add the transform to column Name EN' }).click();
+  await page.getByLabel('Maximum length of transform 2 of column Name EN').fill('40');
+  // A template (the German name from the English one) and a constant (every row organic).
+  const newSource = page.locator('form[aria-labelledby="new-source"]');
+  await newSource.getByLabel('Fills').selectOption('attr:name');
+  await newSource.getByLabel('Template', { exact: true }).fill('{Name EN} – Hausmischung');
+  await newSource.getByRole('button', { name: 'Add' }).click();
+  const template = page.locator('tr[data-source="attr:name"]');
+  await template.getByLabel('Content locale').selectOption('de_DE');
+  await newSource.getByLabel('Fills').selectOption('attr:organic');
+  await newSource.getByLabel('Kind').selectOption('value');
+  await newSource.getByLabel('Constant', { exact: true }).fill('yes');
+  await newSource.getByRole('button', { name: 'Add' }).click();
+  await page.getByLabel('Constant of Organic').waitFor();
   await page.getByRole('button', { name: 'Save profile' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved: default version 1' }).waitFor();
   await shot('15-imports-mapping');
   const profile = (await api('query { importProfile(supplier: "acme_coffee", code: "default") { version profile } }')).importProfile;
   assert.equal(profile.version, 1);
   assert.deepEqual(profile.profile.family, { value: 'coffee' });
+  const mappings = profile.profile.values as Record<string, unknown>[];
+  assert.deepEqual(mappings.find((v) => v.column === 'Name EN')?.transforms, [
+    { op: 'replace', pattern: '\\bhouse\\b', with: 'House' }, { op: 'truncate', max: 40 },
+  ]);
+  assert.deepEqual(mappings.find((v) => v.template !== undefined), { attribute: 'name', locale: 'de_DE', template: '{Name EN} – Hausmischung' });
+  assert.deepEqual(mappings.find((v) => v.attribute === 'organic'), { attribute: 'organic', value: 'yes' });
 
   await page.getByRole('button', { name: 'Dry run' }).click();
   await page.getByRole('heading', { name: 'Dry-run preview' }).first().waitFor();
@@ -478,6 +713,11 @@ test('supplier imports: a new supplier, its CSV mapped, dry-run preview with the
   const values = Object.fromEntries(product.values.map((v: { attribute: string; data: unknown }) => [v.attribute, v.data]));
   assert.equal(values.roast_level, 'medium');
   assert.deepEqual(values.price, [{ amount: '12.5', currency: 'EUR' }]);
+  // The transforms, the template and the constant.
+  assert.equal(values.name, 'Acme House blend');
+  assert.equal(values.organic, true);
+  const german = (await api('query { product(sku: "ACME-001") { values(locale: "de_DE", attributes: ["name"]) { data } } }')).product;
+  assert.deepEqual(german.values.map((v: { data: unknown }) => v.data), ['Acme house blend – Hausmischung']);
   // And the grid finds it.
   await page.getByRole('link', { name: 'Products' }).click();
   await waitForGrid();
@@ -551,7 +791,7 @@ test('interface language: Polish, Russian and Chinese', async () => {
   await waitForGrid();
   await shot('11-grid-zh');
   await page.getByLabel('界面语言').selectOption('en');
-  await page.getByRole('link', { name: 'Products' }).waitFor();
+  await page.getByRole('link', { name: 'Products', exact: true }).waitFor();
 });
 
 test('sign out, and an administrator manages users and tokens', async () => {

@@ -78,6 +78,14 @@ export interface Supplier {
   profiles: { code: string; version: number }[];
 }
 
+/** One step applied to a source's text, in order, before the dictionary. */
+export type Transform =
+  | { op: 'trim' | 'upper' | 'lower' | 'title' }
+  | { op: 'replace'; pattern: string; with: string }
+  | { op: 'prefix' | 'suffix'; text: string }
+  | { op: 'default'; value: string }
+  | { op: 'truncate'; max: number };
+
 /** A mapping of one source to one attribute value (`profile.values[n]`). */
 export interface ValueMapping {
   attribute: string;
@@ -88,6 +96,7 @@ export interface ValueMapping {
   scope?: string;
   currency?: string;
   unit?: string;
+  transforms?: Transform[];
   dictionary?: Record<string, string>;
   [more: string]: unknown;
 }
@@ -97,6 +106,7 @@ export interface Source {
   column?: string;
   template?: string;
   value?: unknown;
+  transforms?: Transform[];
   dictionary?: Record<string, string>;
   [more: string]: unknown;
 }

@@ -48,6 +48,7 @@ export const STRUCTURE = gql`
       variants { code }
     }
     categories { code sortOrder labels { locale value } parent { code } }
+    associationTypes { code labels { locale value } }
   }
 `;
 
@@ -103,6 +104,7 @@ export interface Structure {
   attributes: Attribute[];
   families: Family[];
   categories: Category[];
+  associationTypes: { code: string; labels: Label[] }[];
 }
 
 export const SEARCH = gql`
@@ -189,6 +191,7 @@ export const PRODUCT = gql`
       parent { code parent { code } products { sku label(locale: $locale) enabled } }
       categories { code }
       allCategories { code }
+      associations { type skus }
       values(locale: $locale, channel: $channel) { attribute locale channel data inherited inheritedFrom }
       completeness { channel locale ratio required missing }
       qualityIssues { rule channel locale severity message }
@@ -218,6 +221,7 @@ export interface Product {
   } | null;
   categories: { code: string }[];
   allCategories: { code: string }[];
+  associations: { type: string; skus: string[] }[];
   values: Value[];
   completeness: { channel: string; locale: string; ratio: number; required: number; missing: string[] }[];
   qualityIssues: { rule: string; channel: string; locale: string; severity: string; message: string }[];

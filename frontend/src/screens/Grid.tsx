@@ -104,7 +104,8 @@ export function Grid() {
   // Words are sent once typing pauses.
   useEffect(() => {
     if (text === state.text) return;
-    const timer = setTimeout(() => update({ text }), 250);
+    // Enter may have sent them already.
+    const timer = setTimeout(() => remembered.text !== text && update({ text }), 250);
     return () => clearTimeout(timer);
   }, [text]);
 
@@ -387,7 +388,7 @@ export function Grid() {
         )}
         {error && <p role="alert" class="error">{error}</p>}
         <p class="hint" id="grid-hint">{t('grid.keyboardHint')}</p>
-        <table class="products" ref={tableRef} aria-describedby="grid-hint" aria-busy={loading}>
+        <table class="products" ref={tableRef} aria-describedby="grid-hint" aria-busy={loading} data-text={state.text}>
           <thead>
             <tr>
               <th scope="col">

@@ -1,11 +1,18 @@
 // The mapping editor: one row per column of the supplier's file, saying what it fills — the
 // SKU, family, categories, status, an attribute (with its locale, channel, currency or unit and
-// a dictionary of the supplier's words), or nothing (ignored on purpose). It edits the profile
-// document itself, so what the editor cannot show (templates, transforms, constants) is kept.
+// a dictionary of the supplier's words, and the transforms applied to the cell first), or
+// nothing (ignored on purpose). Below, the sources that read no single column: templates and
+// constants (ImportSources). It edits the profile document itself, so what the editor does not
+// show (date formats, unit columns, separators …) is kept.
 
 import { label, useCatalog } from '../catalog';
+import type { FieldProblem } from '../api/client';
 import type { Profile, Source, ValueMapping } from '../api/imports';
+import { problemFailure, ServerMessage } from '../errors';
 import { t } from '../i18n';
+import { clean, MappingDetails, newMapping } from './ImportDetails';
+import { OtherSources } from './ImportSources';
+import { TransformsEditor } from './ImportTransforms';
 
 const PROPERTIES = ['sku', 'family', 'categories', 'enabled', 'parent'] as const;
 type Property = (typeof PROPERTIES)[number];
@@ -41,35 +48,22 @@ function parseDictionary(text: string): Record<string, string> | undefined {
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
-/** The choices with the current value among them (a supplier account does not see the structure). */
-function withCurrent(choices: string[], current: string | undefined): string[] {
-  return current && !choices.includes(current) ? [current, ...choices] : choices;
-}
-
-function clean<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
-}
-
-export function MappingEditor({ header, profile, onChange }: { header: string[]; profile: Profile; onChange: (p: Profile) => void }) {
+export function MappingEditor({ header, profile, onChange, problems = [] }: {
+  header: string[];
+  profile: Profile;
+  onChange: (p: Profile) => void;
+  /** The last save's problems, by place in the profile (`profile.values.3`, `profile.sku`). */
+  problems?: FieldProblem[];
+}) {
   const { structure } = useCatalog();
+  const problemAt = (field: string) => problems.find((p) => p.field === field);
   const attributes = structure.attributes.filter((a) => a.type !== 'IDENTIFIER');
-  const locales = structure.locales.map((l) => l.code);
-  const channels = structure.channels.map((c) => c.code);
-  const currencies = structure.currencies.map((c) => c.code);
 
   const setTarget = (column: string, target: string) => {
     const next = withoutColumn(profile, column);
     if (target === 'ignore') next.ignore = [...(next.ignore ?? []), column];
     else if (target.startsWith('prop:')) next[target.slice(5) as Property] = { column };
-    else if (target.startsWith('attr:')) {
-      const code = target.slice(5);
-      const a = structure.attributes.find((x) => x.code === code);
-      const mapping: ValueMapping = { attribute: code, column };
-      if (a?.localizable) mapping.locale = locales[0];
-      if (a?.scopable) mapping.scope = channels[0];
-      if (a?.type === 'PRICE_COLLECTION') mapping.currency = currencies[0];
-      next.values = [...(next.values ?? []), mapping];
-    }
+    else if (target.startsWith('attr:')) next.values = [...(next.values ?? []), newMapping(structure, target.slice(5), { column })];
     onChange(next);
   };
   const setMapping = (column: string, change: Partial<ValueMapping>) => {
@@ -78,8 +72,8 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
       values: (profile.values ?? []).map((v) => (v.column === column ? clean({ ...v, ...change }) : v)),
     });
   };
-  const setSourceDictionary = (p: Property, text: string) => {
-    onChange({ ...profile, [p]: clean({ ...(profile[p] as Source), dictionary: parseDictionary(text) }) });
+  const setSource = (p: Property, change: Partial<Source>) => {
+    onChange({ ...profile, [p]: clean({ ...(profile[p] as Source), ...change }) });
   };
   const familyColumn = (profile.family as Source | undefined)?.column;
   const familyValue = familyColumn ? '' : String((profile.family as Source | undefined)?.value ?? '');
@@ -93,6 +87,7 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
             <th scope="col">{t('imports.column')}</th>
             <th scope="col">{t('imports.mapsTo')}</th>
             <th scope="col">{t('imports.details')}</th>
+            <th scope="col">{t('imports.transforms')}</th>
             <th scope="col">{t('imports.dictionary')}</th>
           </tr>
         </thead>
@@ -103,6 +98,8 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
             const attribute = mapping ? structure.attributes.find((a) => a.code === mapping.attribute) : undefined;
             const property = target.startsWith('prop:') ? (target.slice(5) as Property) : undefined;
             const known = !target.startsWith('attr:') || attributes.some((a) => `attr:${a.code}` === target);
+            const place = mapping ? `profile.values.${profile.values!.indexOf(mapping)}` : property ? `profile.${property}` : '';
+            const problem = place ? problemAt(place) : undefined;
             return (
               <tr key={column} data-column={column}>
                 <th scope="row"><code>{column}</code></th>
@@ -118,36 +115,17 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
                     ))}
                   </select>
                 </td>
-                <td><div class="row">
-                  {mapping && (attribute?.localizable || mapping.locale) && (
-                    <label class="inline"><span>{t('prefs.locale')}</span>
-                      <select value={mapping.locale ?? ''} onChange={(e) => setMapping(column, { locale: e.currentTarget.value })}>
-                        {withCurrent(locales, mapping.locale).map((l) => <option key={l} value={l}>{l}</option>)}
-                      </select></label>
+                <td>
+                  {mapping && <MappingDetails mapping={mapping} attribute={attribute} onChange={(change) => setMapping(column, change)} />}
+                  {problem && <ServerMessage failure={problemFailure(problem)} class="field-error" inline />}
+                </td>
+                <td>
+                  {(mapping || property) && (
+                    <TransformsEditor of={t('imports.columnNamed', { column })}
+                      transforms={mapping ? mapping.transforms : (profile[property!] as Source).transforms}
+                      onChange={(transforms) => mapping ? setMapping(column, { transforms }) : setSource(property!, { transforms })} />
                   )}
-                  {mapping && (attribute?.scopable || mapping.scope) && (
-                    <label class="inline"><span>{t('prefs.channel')}</span>
-                      <select value={mapping.scope ?? ''} onChange={(e) => setMapping(column, { scope: e.currentTarget.value })}>
-                        {withCurrent(channels, mapping.scope).map((c) => <option key={c} value={c}>{c}</option>)}
-                      </select></label>
-                  )}
-                  {mapping && (attribute?.type === 'PRICE_COLLECTION' || mapping.currency) && (
-                    <label class="inline"><span>{t('imports.currency')}</span>
-                      <select value={mapping.currency ?? ''} onChange={(e) => setMapping(column, { currency: e.currentTarget.value })}>
-                        {withCurrent(currencies, mapping.currency).map((c) => <option key={c} value={c}>{c}</option>)}
-                      </select></label>
-                  )}
-                  {mapping && (attribute?.type === 'METRIC' || mapping.unit) && (
-                    <label class="inline"><span>{t('imports.unit')}</span>
-                      <select value={mapping.unit ?? ''} onChange={(e) => setMapping(column, { unit: e.currentTarget.value || undefined })}>
-                        <option value="">{t('imports.unitFromCell', { unit: attribute?.defaultUnit ?? '' })}</option>
-                        {(attribute?.metricFamily?.units ?? []).map((u) => <option key={u.code} value={u.code}>{u.code} ({u.symbol})</option>)}
-                        {mapping.unit && !attribute?.metricFamily?.units.some((u) => u.code === mapping.unit) && (
-                          <option value={mapping.unit}>{mapping.unit}</option>
-                        )}
-                      </select></label>
-                  )}
-                </div></td>
+                </td>
                 <td>
                   {(mapping || (property && property !== 'sku')) && (
                     <textarea rows={2} aria-label={t('imports.dictionaryOf', { column })}
@@ -155,7 +133,7 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
                       value={dictionaryText(mapping ? mapping.dictionary : (profile[property!] as Source).dictionary)}
                       onChange={(e) => mapping
                         ? setMapping(column, { dictionary: parseDictionary(e.currentTarget.value) })
-                        : setSourceDictionary(property!, e.currentTarget.value)} />
+                        : setSource(property!, { dictionary: parseDictionary(e.currentTarget.value) })} />
                   )}
                 </td>
               </tr>
@@ -163,6 +141,7 @@ export function MappingEditor({ header, profile, onChange }: { header: string[];
           })}
         </tbody>
       </table>
+      <OtherSources profile={profile} onChange={onChange} problemAt={problemAt} />
       <div class="row">
         {!familyColumn && structure.families.length > 0 && (
           <label class="inline"><span>{t('imports.familyForAll')}</span>

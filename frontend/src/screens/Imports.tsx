@@ -13,12 +13,13 @@ import { mayManage, useCatalog } from '../catalog';
 import { t, type Key } from '../i18n';
 import { navigate } from '../router';
 import { useAction } from '../settings/form';
+import { ServerMessage } from '../errors';
 import { MappingEditor } from './ImportMapping';
 import { RunRows, RunSummary, useRun } from './ImportRun';
 
 function NewSupplier({ onCreated }: { onCreated: (code: string) => void }) {
   const [draft, setDraft] = useState({ code: '', name: '' });
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const submit = async (e: Event) => {
     e.preventDefault();
     await run(async () => {
@@ -30,7 +31,7 @@ function NewSupplier({ onCreated }: { onCreated: (code: string) => void }) {
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="new-supplier">
       <h2 id="new-supplier">{t('imports.newSupplier')}</h2>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
       <div class="row">
         <label class="inline"><span>{t('common.code')}</span>
           <input required value={draft.code} onInput={(e) => setDraft({ ...draft, code: e.currentTarget.value })} /></label>
@@ -99,7 +100,7 @@ function SupplierImports({ supplier, onChanged }: { supplier: Supplier; onChange
   const [saved, setSaved] = useState<{ code: string; version: number } | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
-  const { busy, error, run } = useAction();
+  const { busy, failure, problems, run } = useAction();
   const { run: current, error: runError } = useRun(runId, () => {
     setRefresh((n) => n + 1);
     onChanged();
@@ -157,7 +158,7 @@ function SupplierImports({ supplier, onChanged }: { supplier: Supplier; onChange
         <label class="inline"><span>{t('imports.fileLabel')}</span>
           <input type="file" accept=".csv,.tsv,.txt,.zip,text/csv,application/zip" disabled={busy}
             onChange={(e) => choose(e.currentTarget.files?.[0] ?? null)} /></label>
-        {error && <p role="alert" class="error">{error}</p>}
+        {!profile && <ServerMessage failure={failure} />}
         {suggestion && (
           <div class="facts">
             <p>{t('imports.detected', {
@@ -185,7 +186,8 @@ function SupplierImports({ supplier, onChanged }: { supplier: Supplier; onChange
             <label class="inline"><span>{t('imports.profileCode')}</span>
               <input required value={code} onInput={(e) => setCode(e.currentTarget.value)} /></label>
           </div>
-          <MappingEditor header={suggestion.header} profile={profile} onChange={(p) => { setProfile(p); setSaved(null); }} />
+          <MappingEditor header={suggestion.header} profile={profile} problems={problems}
+            onChange={(p) => { setProfile(p); setSaved(null); }} />
           <details>
             <summary>{t('imports.document')}</summary>
             <pre class="profile-json">{JSON.stringify(profile, null, 2)}</pre>
@@ -195,6 +197,7 @@ function SupplierImports({ supplier, onChanged }: { supplier: Supplier; onChange
             <button type="button" disabled={busy || !code || !file} onClick={dryRun}>{t('imports.runDry')}</button>
             {saved && <span role="status" class="ok">{t('imports.savedVersion', { code: saved.code, version: saved.version })}</span>}
           </div>
+          <ServerMessage failure={failure} />
         </section>
       )}
       {runError && <p role="alert" class="error">{runError}</p>}

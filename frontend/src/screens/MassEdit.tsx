@@ -5,6 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { ApiError, request } from '../api/client';
 import { UPSERT_PRODUCTS, type BatchAnswer } from '../api/ops';
 import { categoryList, label, useCatalog } from '../catalog';
+import { FailureText, problemFailure } from '../errors';
 import { t } from '../i18n';
 import { ValueWidget } from './widgets';
 
@@ -107,7 +108,12 @@ export function MassEdit({ selected, onDone, onClear }: {
           <p>{t('mass.result', { updated: result.updated, unchanged: result.unchanged, rejected: result.rejected })}</p>
           <ul>
             {result.items.filter((i) => i.errors.length > 0).map((i) => (
-              <li key={i.code}>{i.code}: {i.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}</li>
+              <li key={i.code} class="server-message">
+                {i.code}:{' '}
+                {i.errors.map((e, n) => (
+                  <span key={n} data-code={e.code}><code>{e.field}</code> <FailureText failure={problemFailure(e)} /></span>
+                ))}
+              </li>
             ))}
           </ul>
         </div>

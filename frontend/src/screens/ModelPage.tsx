@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, gql, request } from '../api/client';
 import type { Attribute, Value } from '../api/ops';
 import { attributeMap, label, mayManage, useCatalog } from '../catalog';
+import { failureOf, FailureText, problemFailure, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow } from '../router';
 import { CategoriesPanel } from './CategoriesPanel';
@@ -63,8 +64,8 @@ export function ModelPage({ code }: { code: string }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [edits, setEdits] = useState<Map<string, Edit>>(new Map());
   const [categories, setCategories] = useState<string[] | null>(null);
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
+  const [message, setMessage] = useState<{ ok: boolean; text: string; failure?: Failure } | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloads, setReloads] = useState(0);
   // The locale and channel the loaded values are for: until the values of a newly chosen pair
@@ -112,8 +113,8 @@ export function ModelPage({ code }: { code: string }) {
       setReloads(reloads + 1);
     } catch (err) {
       if (err instanceof ApiError) {
-        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), p.message])));
-        setMessage({ ok: false, text: t('product.saveFailed', { message: err.message }) });
+        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), problemFailure(p)])));
+        setMessage({ ok: false, text: t('product.saveFailed', { message: '' }).trim(), failure: failureOf(err) });
       } else {
         setMessage({ ok: false, text: String(err) });
       }
@@ -140,11 +141,16 @@ export function ModelPage({ code }: { code: string }) {
         <span>{t('product.version', { version: model.version })}</span>
         <button type="submit" disabled={saving || !dirty}>{saving ? t('common.saving') : t('common.save')}</button>
         {dirty && <span class="dirty">{t('product.unsaved')}</span>}
-        {message && <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>{message.text}</span>}
+        {message && (
+          <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
+            {message.text}{message.failure && <> <FailureText failure={message.failure} /></>}
+          </span>
+        )}
       </div>
       <p class="hint">{t('model.hint')}</p>
       <div class="product-body">
         <ValueFields attributes={shown} values={model.values} edits={edits}
+          mainImage={structure.families.find((f) => f.code === model.family?.code)?.imageAttribute}
           onEdits={(next) => { setEdits(next); setMessage(null); }} errors={errors}
           disabled={loadedFor !== `${locale}|${channel}`} />
         <aside class="side">

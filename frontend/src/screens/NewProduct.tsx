@@ -1,9 +1,10 @@
 // Creating a product: its SKU and family, then its page for the values.
 
 import { useState } from 'preact/hooks';
-import { ApiError, request } from '../api/client';
+import { request } from '../api/client';
 import { SAVE_PRODUCT } from '../api/ops';
 import { label, useCatalog } from '../catalog';
+import { failureOf, ServerMessage, type Failure } from '../errors';
 import { t } from '../i18n';
 import { navigate } from '../router';
 
@@ -11,7 +12,7 @@ export function NewProduct({ onClose }: { onClose: () => void }) {
   const { structure } = useCatalog();
   const [sku, setSku] = useState('');
   const [family, setFamily] = useState(structure.families[0]?.code ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const create = async (e: Event) => {
     e.preventDefault();
@@ -21,7 +22,7 @@ export function NewProduct({ onClose }: { onClose: () => void }) {
       await request(SAVE_PRODUCT, { input: { sku, family: family || null } });
       navigate(`/products/${encodeURIComponent(sku)}`);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(failureOf(err));
     } finally {
       setBusy(false);
     }
@@ -37,7 +38,7 @@ export function NewProduct({ onClose }: { onClose: () => void }) {
         </select></label>
       <button type="submit" disabled={busy}>{t('newProduct.create')}</button>
       <button type="button" onClick={onClose}>{t('common.close')}</button>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={error} />
     </form>
   );
 }

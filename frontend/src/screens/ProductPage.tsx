@@ -7,10 +7,12 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, request } from '../api/client';
 import { DELETE_PRODUCT, PRODUCT, PRODUCT_VALUES, SAVE_PRODUCT, type Attribute, type Product, type Value } from '../api/ops';
 import { attributeMap, label, mayManage, useCatalog } from '../catalog';
+import { failureOf, FailureText, problemFailure, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow, navigate } from '../router';
 import { Badge } from './Grid';
 import { History } from './History';
+import { AssociationsPanel } from './AssociationsPanel';
 import { CategoriesPanel } from './CategoriesPanel';
 import { ValueFields, type Edit } from './ValueFields';
 
@@ -24,8 +26,9 @@ export function ProductPage({ sku }: { sku: string }) {
   const [edits, setEdits] = useState<Map<string, Edit>>(new Map());
   const [enabled, setEnabled] = useState<boolean | null>(null);
   const [categories, setCategories] = useState<string[] | null>(null);
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [associations, setAssociations] = useState<Map<string, string[]>>(new Map());
+  const [errors, setErrors] = useState<Map<string, Failure>>(new Map());
+  const [message, setMessage] = useState<{ ok: boolean; text: string; failure?: Failure } | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloads, setReloads] = useState(0);
   // The locale and channel the loaded values are for: until the values of a newly chosen pair
@@ -62,7 +65,7 @@ export function ProductPage({ sku }: { sku: string }) {
     : Array.from(new Set(product.values.map((v) => v.attribute))).map((c) => attributes.get(c)).filter((a): a is Attribute => !!a);
   const ownCategories = categories ?? product.categories.map((c) => c.code);
   const inheritedCategories = product.allCategories.map((c) => c.code).filter((c) => !ownCategories.includes(c));
-  const dirty = edits.size > 0 || enabled !== null || categories !== null;
+  const dirty = edits.size > 0 || enabled !== null || categories !== null || associations.size > 0;
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -72,17 +75,19 @@ export function ProductPage({ sku }: { sku: string }) {
     const input: Record<string, unknown> = { sku: product.sku, values: Array.from(edits.values()) };
     if (enabled !== null) input.enabled = enabled;
     if (categories !== null) input.categories = categories;
+    if (associations.size > 0) input.associations = Array.from(associations, ([type, skus]) => ({ type, skus }));
     try {
       await request(SAVE_PRODUCT, { input });
       setEdits(new Map());
       setEnabled(null);
       setCategories(null);
+      setAssociations(new Map());
       setMessage({ ok: true, text: t('common.saved') });
       setReloads(reloads + 1);
     } catch (err) {
       if (err instanceof ApiError) {
-        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), p.message])));
-        setMessage({ ok: false, text: t('product.saveFailed', { message: err.message }) });
+        setErrors(new Map(err.problems.map((p) => [p.field.replace(/^input\./, ''), problemFailure(p)])));
+        setMessage({ ok: false, text: t('product.saveFailed', { message: '' }).trim(), failure: failureOf(err) });
       } else {
         setMessage({ ok: false, text: String(err) });
       }
@@ -140,7 +145,11 @@ export function ProductPage({ sku }: { sku: string }) {
           <button type="button" onClick={() => setDeleting(true)}>{t('product.delete')}</button>
         )}
         {dirty && <span class="dirty">{t('product.unsaved')}</span>}
-        {message && <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>{message.text}</span>}
+        {message && (
+          <span role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'error'}>
+            {message.text}{message.failure && <> <FailureText failure={message.failure} /></>}
+          </span>
+        )}
         <label class="inline compare">
           <span>{t('product.compare')}</span>
           <select value={compareLocale} onChange={(e) => setCompareLocale(e.currentTarget.value)}>
@@ -150,7 +159,7 @@ export function ProductPage({ sku }: { sku: string }) {
         </label>
       </div>
       <div class="product-body">
-        <ValueFields attributes={familyAttributes} values={product.values} edits={edits}
+        <ValueFields attributes={familyAttributes} values={product.values} edits={edits} mainImage={family?.imageAttribute}
           compare={compareLocale ? { locale: compareLocale, values: compareValues } : undefined}
           onEdits={(next) => { setEdits(next); setMessage(null); }} errors={errors}
           disabled={loadedFor !== `${locale}|${channel}`} />
@@ -182,6 +191,8 @@ export function ProductPage({ sku }: { sku: string }) {
             )}
           </section>
           <CategoriesPanel own={ownCategories} inherited={inheritedCategories} onChange={setCategories} disabled={!manager} />
+          <AssociationsPanel stored={product.associations} edited={associations} errors={errors} disabled={!manager}
+            onChange={(next) => { setAssociations(next); setMessage(null); }} />
           {product.parent && (
             <section aria-labelledby="variants-title">
               <h2 id="variants-title">{t('product.siblings', { model: product.parent.code })}</h2>

@@ -4,6 +4,7 @@
 
 import type { Attribute, Value } from '../api/ops';
 import { display, label, mayEdit, useCatalog, valueKey, valuePath } from '../catalog';
+import { ServerMessage, type Failure } from '../errors';
 import { t } from '../i18n';
 import { follow } from '../router';
 import { ValueWidget } from './widgets';
@@ -15,7 +16,7 @@ export interface Edit {
   data: unknown;
 }
 
-export function ValueFields({ attributes, values, edits, onEdits, errors, disabled = false, compare }: {
+export function ValueFields({ attributes, values, edits, onEdits, errors, disabled = false, compare, mainImage = null }: {
   /** The attributes shown, in the family's order. */
   attributes: Attribute[];
   /** Stored values for the chosen locale and channel, inherited ones included. */
@@ -23,11 +24,13 @@ export function ValueFields({ attributes, values, edits, onEdits, errors, disabl
   edits: Map<string, Edit>;
   onEdits: (edits: Map<string, Edit>) => void;
   /** Server errors by value path (`values.ean`, `values.description.webshop.en_US`). */
-  errors: Map<string, string>;
+  errors: Map<string, Failure>;
   /** While the values of another locale or channel load. */
   disabled?: boolean;
   /** Another locale's values, shown under each localized field. */
   compare?: { locale: string; values: Value[] };
+  /** The family's image attribute, first in the gallery. */
+  mainImage?: string | null;
 }) {
   const catalog = useCatalog();
   const { structure, locale, channel } = catalog;
@@ -57,17 +60,24 @@ export function ValueFields({ attributes, values, edits, onEdits, errors, disabl
   };
 
   const groups = structure.attributeGroups.slice().sort((a, b) => a.sortOrder - b.sortOrder);
-  const images = editable.filter((a) => a.type === 'IMAGE').sort((a, b) => a.sortOrder - b.sortOrder);
   const byGroup = groups
     .map((g) => ({ group: g, list: editable.filter((a) => a.group?.code === g.code && a.type !== 'IMAGE') }))
     .filter((g) => g.list.length > 0);
   const ungrouped = editable.filter((a) => !a.group && a.type !== 'IMAGE');
 
-  // Image attributes in sort order form the gallery; moving an image swaps two values.
-  const moveImage = (index: number, delta: number) => {
-    const a = images[index];
-    const b = images[index + delta];
-    if (!a || !b) return;
+  // An image attribute holds one image (an asset hash), so the gallery is the family's image
+  // attributes: its main image (the family's image attribute) first, then the others in sort
+  // order. Changing the order moves images between attributes: each move swaps two values.
+  const images = editable
+    .filter((a) => a.type === 'IMAGE')
+    .sort((a, b) => Number(b.code === mainImage) - Number(a.code === mainImage) || a.sortOrder - b.sortOrder);
+  const inheritedHere = (a: Attribute) => {
+    const key = valueKey(a, channel, locale);
+    return !edits.has(key) && !!stored.get(key)?.inherited;
+  };
+  const movable = (a: Attribute) => !disabled && !inheritedHere(a) && mayEdit(catalog, a, locale);
+  const swap = (a: Attribute | undefined, b: Attribute | undefined) => {
+    if (!a || !b || !movable(a) || !movable(b)) return;
     const next = new Map(edits);
     const [da, db] = [current(a), current(b)];
     edit(next, a, db);
@@ -105,7 +115,7 @@ export function ValueFields({ attributes, values, edits, onEdits, errors, disabl
             {display(a, compare.values.find((x) => x.attribute === a.code)?.data) || t('common.none')}
           </span>
         )}
-        {error && <span class="field-error" id={`${id}-error`} role="alert">{error}</span>}
+        <ServerMessage failure={error ?? null} id={`${id}-error`} class="field-error" inline />
       </div>
     );
   };
@@ -116,15 +126,26 @@ export function ValueFields({ attributes, values, edits, onEdits, errors, disabl
         <fieldset class="group">
           <legend>{t('product.images')}</legend>
           <div class="gallery">
-            {images.map((a, i) => (
-              <div class="gallery-item" key={a.code}>
-                {field(a)}
-                <button type="button" disabled={i === 0} onClick={() => moveImage(i, -1)}
-                  aria-label={t('product.moveLeft', { attribute: label(a.labels, a.code) })}>←</button>
-                <button type="button" disabled={i === images.length - 1} onClick={() => moveImage(i, 1)}
-                  aria-label={t('product.moveRight', { attribute: label(a.labels, a.code) })}>→</button>
-              </div>
-            ))}
+            {images.map((a, i) => {
+              const name = label(a.labels, a.code);
+              const main = a.code === mainImage;
+              return (
+                <div class={`gallery-item${main ? ' main' : ''}`} key={a.code} data-image={a.code}>
+                  {main && <span class="badge main-badge">{t('product.mainImage')}</span>}
+                  {field(a)}
+                  <div class="gallery-moves">
+                    <button type="button" disabled={i === 0 || !movable(a) || !movable(images[i - 1])}
+                      onClick={() => swap(a, images[i - 1])} aria-label={t('product.moveLeft', { attribute: name })}>←</button>
+                    <button type="button" disabled={i === images.length - 1 || !movable(a) || !movable(images[i + 1])}
+                      onClick={() => swap(a, images[i + 1])} aria-label={t('product.moveRight', { attribute: name })}>→</button>
+                    {mainImage && !main && images[0]?.code === mainImage && (
+                      <button type="button" disabled={!current(a) || !movable(a) || !movable(images[0])}
+                        onClick={() => swap(a, images[0])} aria-label={t('product.makeMainOf', { attribute: name })}>{t('product.makeMain')}</button>
+                    )}
+                  </div>
+                </div>
+              );
+            })}
           </div>
         </fieldset>
       )}

@@ -1,20 +1,16 @@
-// Attributes with their type, group and scoping; options of select attributes (add, remove);
-// new attributes.
+// Attributes with their type, group and scoping; new attributes. The options of a select
+// attribute open in AttributeOptions.
 
 import { useEffect, useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { label, useCatalog } from '../catalog';
 import { labelLocale, t } from '../i18n';
+import { ServerMessage } from '../errors';
+import { AttributeOptions } from './AttributeOptions';
 import { useAction } from './form';
 
 export const SAVE_ATTRIBUTE = gql`
   mutation SaveAttribute($input: AttributeInput!) { saveAttribute(input: $input) { code } }
-`;
-export const SAVE_OPTION = gql`
-  mutation SaveAttributeOption($input: AttributeOptionInput!) { saveAttributeOption(input: $input) { code } }
-`;
-export const DELETE_OPTION = gql`
-  mutation DeleteAttributeOption($attribute: String!, $code: String!) { deleteAttributeOption(attribute: $attribute, code: $code) }
 `;
 
 export const ATTRIBUTE = gql`
@@ -52,14 +48,14 @@ function Editor({ code, onClose }: { code: string; onClose: () => void }) {
   const { structure, reload } = useCatalog();
   const [attribute, setAttribute] = useState<Editable | null>(null);
   const [saved, setSaved] = useState(false);
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   useEffect(() => {
     run(async () => {
       const d = await request<{ attribute: Editable | null }>(ATTRIBUTE, { code });
       setAttribute(d.attribute);
     });
   }, [code]);
-  if (!attribute) return error ? <p role="alert" class="error">{error}</p> : <p>{t('app.loading')}</p>;
+  if (!attribute) return failure ? <ServerMessage failure={failure} /> : <p>{t('app.loading')}</p>;
   const labelOf = (locale: string) => attribute.labels.find((l) => l.locale === locale)?.value ?? '';
   const setLabel = (locale: string, value: string) => {
     const rest = attribute.labels.filter((l) => l.locale !== locale);
@@ -112,68 +108,19 @@ function Editor({ code, onClose }: { code: string; onClose: () => void }) {
         <button type="button" onClick={onClose}>{t('common.close')}</button>
         {saved && <span role="status" class="ok">{t('common.saved')}</span>}
       </div>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
     </form>
   );
 }
 
 const TYPES = ['TEXT', 'TEXTAREA', 'RICH_TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'SIMPLE_SELECT', 'MULTI_SELECT', 'PRICE_COLLECTION', 'IMAGE', 'FILE', 'PRODUCT_REFERENCE_LIST'];
 
-function Options({ code }: { code: string }) {
-  const { structure, reload } = useCatalog();
-  const attribute = structure.attributes.find((a) => a.code === code)!;
-  const [option, setOption] = useState('');
-  const [optionLabel, setOptionLabel] = useState('');
-  const { busy, error, run } = useAction();
-  const name = label(attribute.labels, code);
-  const add = async (e: Event) => {
-    e.preventDefault();
-    const ok = await run(async () => {
-      await request(SAVE_OPTION, {
-        input: {
-          attribute: code,
-          code: option,
-          sortOrder: attribute.options.length,
-          labels: optionLabel ? [{ locale: labelLocale(), value: optionLabel }] : [],
-        },
-      });
-      await reload();
-    });
-    if (ok) {
-      setOption('');
-      setOptionLabel('');
-    }
-  };
-  return (
-    <section aria-labelledby={`options-${code}`} class="panel">
-      <h2 id={`options-${code}`}>{t('attr.options', { attribute: name })}</h2>
-      <ul class="chips">
-        {attribute.options.map((o) => (
-          <li key={o.code}>
-            {label(o.labels, o.code)} <small>{o.code}</small>
-            <button type="button" class="link" aria-label={`${t('common.remove')} ${o.code}`} disabled={busy}
-              onClick={() => run(async () => { await request(DELETE_OPTION, { attribute: code, code: o.code }); await reload(); })}>×</button>
-          </li>
-        ))}
-      </ul>
-      <form onSubmit={add} class="row">
-        <label class="inline"><span>{t('attr.newOption')}</span>
-          <input required pattern="[a-zA-Z0-9_]+" value={option} onInput={(e) => setOption(e.currentTarget.value)} /></label>
-        <label class="inline"><span>{t('common.labelIn', { locale: labelLocale() })}</span>
-          <input value={optionLabel} onInput={(e) => setOptionLabel(e.currentTarget.value)} /></label>
-        <button type="submit" disabled={busy}>{t('common.add')}</button>
-      </form>
-      {error && <p role="alert" class="error">{error}</p>}
-    </section>
-  );
-}
-
 export function Attributes() {
   const { structure, reload } = useCatalog();
   const [open, setOpen] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState({ code: '', type: 'TEXT', group: structure.attributeGroups[0]?.code ?? '', label: '', localizable: false, scopable: false });
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const groups = new Map(structure.attributeGroups.map((g) => [g.code, g]));
   const create = async (e: Event) => {
     e.preventDefault();
@@ -197,7 +144,7 @@ export function Attributes() {
   return (
     <div>
       {editing && <Editor code={editing} key={editing} onClose={() => setEditing(null)} />}
-      {open && <Options code={open} key={open} />}
+      {open && <AttributeOptions code={open} key={open} />}
       <table class="list">
         <thead>
           <tr>
@@ -254,7 +201,7 @@ export function Attributes() {
             onChange={(e) => setDraft({ ...draft, scopable: e.currentTarget.checked })} /><span>{t('attr.scopable')}</span></label>
           <button type="submit" disabled={busy}>{t('common.add')}</button>
         </div>
-        {error && <p role="alert" class="error">{error}</p>}
+        <ServerMessage failure={failure} />
       </form>
     </div>
   );

@@ -6,6 +6,7 @@ import { gql, request } from '../api/client';
 import type { Category } from '../api/ops';
 import { categoryList, label, useCatalog } from '../catalog';
 import { labelLocale, t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const SAVE_CATEGORY = gql`
@@ -14,7 +15,7 @@ export const SAVE_CATEGORY = gql`
 
 export function Categories() {
   const { structure, reload } = useCatalog();
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const [dragged, setDragged] = useState<string | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const [moving, setMoving] = useState<string | null>(null);
@@ -75,7 +76,7 @@ export function Categories() {
   return (
     <div>
       <p class="hint">{t('category.dragHint')}</p>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
       <ul role="tree" aria-label={t('category.tree')} class="tree">
         {list.map((x) => item(byCode.get(x.code)!, x.depth))}
       </ul>

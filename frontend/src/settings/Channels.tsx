@@ -5,6 +5,7 @@ import { gql, request } from '../api/client';
 import type { Channel } from '../api/ops';
 import { label, useCatalog } from '../catalog';
 import { t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const SAVE_CHANNEL = gql`
@@ -15,7 +16,7 @@ function ChannelRow({ channel }: { channel: Channel }) {
   const { structure, reload, role } = useCatalog();
   const [locales, setLocales] = useState(channel.locales.map((l) => l.code));
   const [currencies, setCurrencies] = useState(channel.currencies.map((c) => c.code));
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const admin = role === 'ADMIN';
   const toggle = (list: string[], code: string) => (list.includes(code) ? list.filter((x) => x !== code) : [...list, code]);
   const save = () =>
@@ -55,7 +56,7 @@ function ChannelRow({ channel }: { channel: Channel }) {
       <td>{channel.categoryTree?.code}</td>
       <td>
         {admin && <button type="button" disabled={busy} onClick={save}>{t('common.save')}</button>}
-        {error && <span role="alert" class="error">{error}</span>}
+        <ServerMessage failure={failure} inline />
       </td>
     </tr>
   );

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { label, useCatalog } from '../catalog';
 import { labelLocale, t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const SAVE_FAMILY = gql`
@@ -15,7 +16,7 @@ function NewFamily({ onCreated }: { onCreated: (code: string) => void }) {
   const { structure, reload } = useCatalog();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const identifier = structure.attributes.find((a) => a.type === 'IDENTIFIER')?.code;
   const create = async (e: Event) => {
     e.preventDefault();
@@ -40,7 +41,7 @@ function NewFamily({ onCreated }: { onCreated: (code: string) => void }) {
       <label class="inline"><span>{t('common.labelIn', { locale: labelLocale() })}</span>
         <input value={name} onInput={(e) => setName(e.currentTarget.value)} /></label>
       <button type="submit" disabled={busy}>{t('common.add')}</button>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
     </form>
   );
 }
@@ -52,7 +53,7 @@ export function Families() {
   const [members, setMembers] = useState<string[]>([]);
   const [required, setRequired] = useState<Record<string, string[]>>({});
   const [adding, setAdding] = useState('');
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -156,7 +157,7 @@ export function Families() {
           <button type="submit" disabled={busy}>{t('common.save')}</button>
           {saved && <span role="status" class="ok">{t('common.saved')}</span>}
         </div>
-        {error && <p role="alert" class="error">{error}</p>}
+        <ServerMessage failure={failure} />
       </form>
       <NewFamily onCreated={setCode} />
     </div>

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { useCatalog } from '../catalog';
 import { t, type Key } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const SAVE_LOCALE = gql`
@@ -22,7 +23,7 @@ function CodeList({ items, mutation, newKey, pattern }: {
   const { reload, role } = useCatalog();
   const [code, setCode] = useState('');
   const [text, setText] = useState('');
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const add = async (e: Event) => {
     e.preventDefault();
     const ok = await run(async () => {
@@ -47,7 +48,7 @@ function CodeList({ items, mutation, newKey, pattern }: {
           <label class="inline"><span>{t('common.label')}</span>
             <input value={text} onInput={(e) => setText(e.currentTarget.value)} /></label>
           <button type="submit" disabled={busy}>{t('common.add')}</button>
-          {error && <p role="alert" class="error">{error}</p>}
+          <ServerMessage failure={failure} />
         </form>
       )}
     </div>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 import { ROLES } from './Users';
 
@@ -31,7 +32,7 @@ export function Tokens() {
   const [tokens, setTokens] = useState<Token[] | null>(null);
   const [draft, setDraft] = useState({ name: '', role: 'VIEWER' });
   const [secret, setSecret] = useState<string | null>(null);
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const load = () => request<{ apiTokens: Token[] }>(TOKENS).then((d) => setTokens(d.apiTokens));
   useEffect(() => {
     run(load);
@@ -47,7 +48,7 @@ export function Tokens() {
   };
   return (
     <div>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
       {secret && <p role="status" class="ok secret">{t('token.secret', { secret })}</p>}
       <table class="list">
         <thead>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { gql, request } from '../api/client';
 import { useCatalog } from '../catalog';
 import { t } from '../i18n';
+import { ServerMessage } from '../errors';
 import { useAction } from './form';
 
 export const USERS = gql`
@@ -32,7 +33,7 @@ export function Users() {
   const { structure } = useCatalog();
   const [draft, setDraft] = useState({ email: '', name: '', password: '', role: 'CATALOG_MANAGER' });
   const [grants, setGrants] = useState({ locales: [] as string[], channels: [] as string[] });
-  const { busy, error, run } = useAction();
+  const { busy, failure, run } = useAction();
   const load = () => request<{ users: User[] }>(USERS).then((d) => setUsers(d.users));
   useEffect(() => {
     run(load);
@@ -50,7 +51,7 @@ export function Users() {
   };
   return (
     <div>
-      {error && <p role="alert" class="error">{error}</p>}
+      <ServerMessage failure={failure} />
       <table class="list">
         <thead>
           <tr>

@@ -117,10 +117,15 @@ fn is_unused(path: &Path) -> bool {
 
 /// What a commit records: how far into the change log the index reflects, and the schema
 /// version it was built with. `seq` is absent while a first build is under way.
+/// `deferred_from` is the first event about many products at once (a quality recompute, a
+/// supplier's feed) whose products are not all refreshed yet: after a restart the indexer reads
+/// such events again from there.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Position {
     pub seq: Option<i64>,
     pub schema: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferred_from: Option<i64>,
 }
 
 impl Position {
@@ -128,6 +133,7 @@ impl Position {
         Position {
             seq: Some(seq),
             schema: SCHEMA_VERSION,
+            deferred_from: None,
         }
     }
 
@@ -135,7 +141,14 @@ impl Position {
         Position {
             seq: None,
             schema: SCHEMA_VERSION,
+            deferred_from: None,
         }
+    }
+
+    /// The change-log position searchers may rely on: before the first deferred event.
+    pub fn searchable(&self) -> i64 {
+        let seq = self.seq.unwrap_or(0);
+        self.deferred_from.map_or(seq, |from| seq.min(from - 1))
     }
 
     pub fn payload(&self) -> String {
@@ -175,6 +188,7 @@ impl OpenIndex {
             Some(p) => serde_json::from_str(&p).unwrap_or(Position {
                 seq: None,
                 schema: 0,
+                deferred_from: None,
             }),
             None => Position::building(),
         })

@@ -3,6 +3,11 @@
 //! as it has caught up, and at least every 300 ms under a steady stream of writes. A write
 //! is searchable on this node well within a second. It also picks up an index `pim reindex`
 //! swapped in.
+//!
+//! Events about many products at once — a quality recompute's batches, a supplier's feed linking
+//! products — are deferred: their products are refreshed when the indexer has caught up with
+//! everything else and no job or import is running, so a recompute of a million products neither
+//! competes with the job for the cores nor holds back the writes people make meanwhile.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -51,6 +56,12 @@ const REFRESH_CHUNK: usize = 1000;
 /// An index this many events behind (a bulk load while no server ran) is rebuilt in one pass
 /// rather than replayed event by event.
 const REBUILD_BEHIND: i64 = 200_000;
+/// How often deferred refreshes look whether bulk work is still running.
+const BULK_CHECK: Duration = Duration::from_millis(500);
+/// A job or import whose heartbeat is older than this no longer holds deferred refreshes back.
+const BULK_HEARTBEAT: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// Entities whose events list products rather than name one.
+const BULK_ENTITIES: [&str; 2] = [QUALITY_ENTITY, SUPPLIER_ENTITY];
 
 pub(super) fn run(shared: Arc<Shared>, catalog: Arc<Catalog>) {
     let mut follower = loop {
@@ -93,6 +104,12 @@ struct Follower<'a> {
     last_commit: Instant,
     last_swap_check: Instant,
     structure: (i64, Arc<Structure>),
+    /// Products (case-folded SKUs) listed by deferred events, not refreshed yet.
+    deferred: BTreeSet<String>,
+    /// The first deferred event not fully applied; stored with each commit.
+    deferred_from: Option<i64>,
+    /// Whether bulk work ran at the last look, and when that was.
+    bulk: (bool, Instant),
 }
 
 /// The index's writer; None when another process (a running server, `pim reindex` about to
@@ -131,9 +148,8 @@ impl<'a> Follower<'a> {
                 seq
             }
         };
-        shared.publish(position);
         let (version, structure) = reindex::load_structure(catalog)?;
-        Ok(Some(Follower {
+        let mut follower = Follower {
             shared,
             catalog,
             open,
@@ -143,7 +159,93 @@ impl<'a> Follower<'a> {
             last_commit: Instant::now(),
             last_swap_check: Instant::now(),
             structure: (version, Arc::new(structure)),
-        }))
+            deferred: BTreeSet::new(),
+            deferred_from: None,
+            bulk: (
+                true,
+                Instant::now()
+                    .checked_sub(BULK_CHECK)
+                    .unwrap_or_else(Instant::now),
+            ),
+        };
+        let stored = follower.open.position()?;
+        if let (Some(from), Some(seq)) = (stored.deferred_from, stored.seq) {
+            follower.reload_deferred(from, seq)?;
+        }
+        shared.publish(follower.searchable());
+        Ok(Some(follower))
+    }
+
+    /// Reads again the deferred events in `[from, until]` that a previous run had not applied.
+    fn reload_deferred(&mut self, from: i64, until: i64) -> Result<()> {
+        for entity in BULK_ENTITIES {
+            let filter = ChangeFilter {
+                entity: Some(entity.to_string()),
+                code: None,
+            };
+            let mut after = from - 1;
+            loop {
+                let events = self.catalog.changes(after, BATCH, &filter)?;
+                for e in events.iter().filter(|e| e.seq <= until) {
+                    self.defer(e);
+                }
+                match events.last() {
+                    Some(last) if last.seq < until && events.len() as i64 == BATCH => {
+                        after = last.seq
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn defer(&mut self, e: &ChangeRow) {
+        let keys = Event::listed_products(&e.fields);
+        if keys.is_empty() {
+            return;
+        }
+        self.deferred.extend(keys.iter().map(|s| sku_key(s)));
+        self.deferred_from = Some(self.deferred_from.map_or(e.seq, |f| f.min(e.seq)));
+    }
+
+    /// The position searchers may rely on: every event up to it is reflected.
+    fn searchable(&self) -> i64 {
+        match self.deferred_from {
+            Some(from) if !self.deferred.is_empty() => self.position.min(from - 1),
+            _ => self.position,
+        }
+    }
+
+    /// Whether a job or an import is running now (looked up at most every `BULK_CHECK`).
+    fn bulk_running(&mut self) -> Result<bool> {
+        if self.bulk.1.elapsed() >= BULK_CHECK {
+            let since = crate::service::now() - BULK_HEARTBEAT;
+            let running = self
+                .catalog
+                .db()
+                .read(|c| store::jobs::bulk_work_running(c, since))?;
+            self.bulk = (running, Instant::now());
+        }
+        Ok(self.bulk.0)
+    }
+
+    /// Refreshes one chunk of deferred products once nothing else waits; true when it did.
+    fn refresh_deferred(&mut self) -> Result<bool> {
+        if self.deferred.is_empty() || self.bulk_running()? {
+            return Ok(false);
+        }
+        let chunk: Vec<String> = self.deferred.iter().take(REFRESH_CHUNK).cloned().collect();
+        for key in &chunk {
+            self.deferred.remove(key);
+        }
+        let structure = self.structure()?;
+        self.refresh_keys(&structure, &chunk)?;
+        if self.deferred.is_empty() {
+            self.deferred_from = None;
+        }
+        self.pending = true;
+        Ok(true)
     }
 
     /// Applies the next events; true when more are waiting.
@@ -155,11 +257,13 @@ impl<'a> Follower<'a> {
         let events = self
             .catalog
             .changes(self.position, BATCH, &ChangeFilter::default())?;
-        let caught_up = (events.len() as i64) < BATCH;
+        let mut caught_up = (events.len() as i64) < BATCH;
         if let Some(last) = events.last() {
             self.apply(&events)?;
             self.position = last.seq;
             self.pending = true;
+        } else if self.refresh_deferred()? {
+            caught_up = self.deferred.is_empty();
         }
         let since = self.last_commit.elapsed();
         if self.pending
@@ -171,11 +275,13 @@ impl<'a> Follower<'a> {
     }
 
     fn commit(&mut self) -> Result<()> {
-        reindex::commit(&mut self.writer, Position::at(self.position))?;
+        let mut position = Position::at(self.position);
+        position.deferred_from = self.deferred_from.filter(|_| !self.deferred.is_empty());
+        reindex::commit(&mut self.writer, position)?;
         self.open.reader.reload().map_err(internal)?;
         self.pending = false;
         self.last_commit = Instant::now();
-        self.shared.publish(self.position);
+        self.shared.publish(self.searchable());
         Ok(())
     }
 
@@ -203,6 +309,9 @@ impl<'a> Follower<'a> {
         self.shared.replace(open);
         self.position = seq;
         self.pending = false;
+        // The rebuilt index read every product as it was: nothing deferred before it is owed.
+        self.deferred.clear();
+        self.deferred_from = None;
         self.shared.publish(seq);
         self.shared.layout.remove_unused(&name);
         tracing::info!(index = %name, position = seq, "switched to the rebuilt search index");
@@ -224,17 +333,19 @@ impl<'a> Follower<'a> {
     /// those below a changed product model, and those carrying a changed category, option,
     /// attribute or family. Each is read as it is now, so replaying an event is harmless.
     fn apply(&mut self, events: &[ChangeRow]) -> Result<()> {
-        let fields = &self.open.fields;
+        let open = self.open.clone();
+        let fields = &open.fields;
         let mut skus: BTreeSet<String> = BTreeSet::new();
         let mut dependents: Vec<Term> = Vec::new();
         for e in events {
             match e.entity.as_str() {
                 "product" => {
-                    skus.insert(sku_key(&e.code));
+                    let key = sku_key(&e.code);
+                    // Read as it is now, which includes whatever a deferred event said of it.
+                    self.deferred.remove(&key);
+                    skus.insert(key);
                 }
-                SUPPLIER_ENTITY | QUALITY_ENTITY => {
-                    skus.extend(Event::listed_products(&e.fields).iter().map(|s| sku_key(s)));
-                }
+                SUPPLIER_ENTITY | QUALITY_ENTITY => self.defer(e),
                 "product_model" => dependents.push(Term::from_field_text(fields.models, &e.code)),
                 "category" => dependents.push(Term::from_field_text(fields.categories, &e.code)),
                 "attribute" => dependents.push(Term::from_field_text(fields.attributes, &e.code)),
@@ -255,16 +366,7 @@ impl<'a> Follower<'a> {
         let structure = self.structure()?;
         let keys: Vec<String> = skus.iter().cloned().collect();
         for chunk in keys.chunks(REFRESH_CHUNK) {
-            let found = self
-                .catalog
-                .db()
-                .read(|c| store::products::find_by_sku_keys(c, chunk))?;
-            let present: BTreeSet<String> = found.iter().map(|p| sku_key(&p.product.sku)).collect();
-            for key in chunk.iter().filter(|k| !present.contains(*k)) {
-                self.writer
-                    .delete_term(Term::from_field_text(self.open.fields.sku, key));
-            }
-            self.upsert(&structure, found)?;
+            self.refresh_keys(&structure, chunk)?;
         }
         if !dependents.is_empty() {
             let ids: Vec<i64> = self.ids_matching(dependents)?;
@@ -280,6 +382,21 @@ impl<'a> Follower<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Rebuilds the documents of these products (case-folded SKUs) as stored now; removes those
+    /// that no longer exist.
+    fn refresh_keys(&self, structure: &Structure, keys: &[String]) -> Result<()> {
+        let found = self
+            .catalog
+            .db()
+            .read(|c| store::products::find_by_sku_keys(c, keys))?;
+        let present: BTreeSet<String> = found.iter().map(|p| sku_key(&p.product.sku)).collect();
+        for key in keys.iter().filter(|k| !present.contains(*k)) {
+            self.writer
+                .delete_term(Term::from_field_text(self.open.fields.sku, key));
+        }
+        self.upsert(structure, found)
     }
 
     /// Replaces the documents of these products; large batches are built on two threads, so

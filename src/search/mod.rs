@@ -82,7 +82,7 @@ impl Search {
         let layout = Layout::new(data_dir);
         let open = layout.open_current()?;
         layout.remove_unused(&open.name);
-        let position = open.position()?.seq.unwrap_or(0);
+        let position = open.position()?.searchable();
         Ok(Search {
             shared: Arc::new(Shared {
                 layout,

@@ -152,3 +152,23 @@ pub fn recent(conn: &mut Conn<'_>, kind: Option<&str>, limit: i64) -> Result<Vec
             .load(c)
     })?)
 }
+
+/// Whether bulk work is under way: a job or an import running with a heartbeat since `since`
+/// (one whose worker died stops counting once its heartbeat is older).
+pub fn bulk_work_running(conn: &mut Conn<'_>, since: NaiveDateTime) -> Result<bool> {
+    use super::schema::imports;
+    let jobs: i64 = on!(conn, |c| jobs::table
+        .filter(jobs::state.eq("running"))
+        .filter(jobs::heartbeat.ge(since))
+        .count()
+        .get_result(c))?;
+    if jobs > 0 {
+        return Ok(true);
+    }
+    let running: i64 = on!(conn, |c| imports::table
+        .filter(imports::state.eq("running"))
+        .filter(imports::heartbeat_at.ge(since))
+        .count()
+        .get_result(c))?;
+    Ok(running > 0)
+}

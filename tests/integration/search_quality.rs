@@ -14,6 +14,7 @@ use crate::search::{facet, pairs, searchable, skus};
 conformance!(
     completeness_and_rules_as_facets_and_filters,
     a_recompute_reaches_the_index,
+    writes_stay_searchable_while_bulk_refreshes_wait,
     suppliers_as_facet_and_filter,
 );
 
@@ -199,6 +200,107 @@ async fn a_recompute_reaches_the_index(app: TestApp) {
     assert!(
         recompute["source"].as_str().unwrap().starts_with("job:"),
         "{recompute:#}"
+    );
+}
+
+/// While a job runs, the products a recompute changed wait to be refreshed, but a write made
+/// meanwhile is searchable at once; what waits is remembered across a restart and refreshed
+/// once the job is over.
+async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
+    shirts(&app).await;
+    let facets = json!([{"kind": "COMPLETENESS", "channel": "webshop", "locale": "en_US"}]);
+    let before = pairs(&[("0-49", 1), ("100", 1), ("50-79", 1)]);
+    assert_eq!(
+        facet(&search(&app, json!({"facets": facets})).await, 0),
+        before
+    );
+    // Another job keeps running (a long import or recompute elsewhere)...
+    let catalog = app.state.catalog.clone();
+    let now = pim::service::now();
+    let busy = catalog
+        .db()
+        .write(|c| {
+            pim::store::jobs::enqueue(c, "other_bulk_work", "{}", now)?;
+            pim::store::jobs::claim(c, "busy-worker", now, now - chrono::TimeDelta::hours(1))
+        })
+        .unwrap()
+        .expect("the job was claimed");
+    // ...while a requirement change is recomputed: every shirt becomes complete.
+    app.data(
+        r#"mutation { saveFamily(input: {code: "shirts", attributes: ["sku", "name", "description", "ean", "price", "weight", "color", "size", "materials", "release_date", "pieces", "related", "picture"],
+            labelAttribute: "name", imageAttribute: "picture",
+            requirements: [{channel: "webshop", attributes: ["sku"]}]}) { code } }"#,
+        json!({}),
+    )
+    .await;
+    // The family's own event refreshes its products first (their quality not recomputed yet).
+    searchable(&app.state);
+    assert!(catalog.run_next_job("recompute-worker").unwrap());
+    // A write made now is searchable within a second all the same.
+    app.data(
+        UPSERT,
+        json!({"input": [{"sku": "SHIRT-3", "values": [{"attribute": "name", "locale": "en_US", "data": "Grey polo"}]}]}),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    loop {
+        let r = app
+            .data(
+                SEARCH,
+                json!({"filters": {"skus": ["SHIRT-3"]}, "facets": facets}),
+            )
+            .await["search"]
+            .clone();
+        let polo = app
+            .data(
+                r#"{ search(text: "polo", locale: "en_US") { total } }"#,
+                json!({}),
+            )
+            .await;
+        if polo["search"]["total"] == 1 {
+            // SHIRT-3 was re-read with its new quality; the other two wait for the job to end.
+            assert_eq!(facet(&r, 0), pairs(&[("100", 1)]));
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the write is not searchable"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let all = app.data(SEARCH, json!({"facets": facets})).await["search"].clone();
+    assert_eq!(
+        facet(&all, 0),
+        pairs(&[("100", 2), ("50-79", 1)]),
+        "SHIRT-1 and SHIRT-2 wait"
+    );
+
+    // A restart remembers what waits; the end of the job lets it through.
+    let crate::common::TestApp {
+        state,
+        config,
+        admin,
+        ..
+    } = app;
+    drop(state);
+    let state = pim::app::AppState::open(config).unwrap();
+    state
+        .catalog
+        .db()
+        .write(|c| pim::store::jobs::finish(c, busy.id, None, pim::service::now()))
+        .unwrap();
+    let head = state.catalog.change_head().unwrap();
+    assert!(
+        state
+            .search
+            .wait_for(head, std::time::Duration::from_secs(10)),
+        "the deferred products were not refreshed"
+    );
+    let r = crate::common::gql_on(&state, Some(&admin), SEARCH, json!({"facets": facets})).await;
+    assert_eq!(
+        facet(&r["data"]["search"], 0),
+        pairs(&[("100", 3)]),
+        "{r:#}"
     );
 }
 

@@ -26,6 +26,11 @@ const SEARCH: &str = r#"query($channel: String, $locale: String, $filters: Produ
   }
 }"#;
 
+/// Shirts then need only their SKU on the webshop: every shirt becomes complete.
+const ONLY_SKU_REQUIRED: &str = r#"mutation { saveFamily(input: {code: "shirts", attributes: ["sku", "name", "description", "ean", "price", "weight", "color", "size", "materials", "release_date", "pieces", "related", "picture"],
+    labelAttribute: "name", imageAttribute: "picture",
+    requirements: [{channel: "webshop", attributes: ["sku"]}]}) { code } }"#;
+
 const LIST: &str = r#"query($filter: ProductFilterInput) {
   products(filter: $filter, first: 50) { totalCount edges { node { sku } } } }"#;
 
@@ -175,13 +180,7 @@ async fn a_recompute_reaches_the_index(app: TestApp) {
     );
     // Only the SKU is required now: the background recompute makes every shirt complete, and
     // the index hears of it through the change log.
-    app.data(
-        r#"mutation { saveFamily(input: {code: "shirts", attributes: ["sku", "name", "description", "ean", "price", "weight", "color", "size", "materials", "release_date", "pieces", "related", "picture"],
-            labelAttribute: "name", imageAttribute: "picture",
-            requirements: [{channel: "webshop", attributes: ["sku"]}]}) { code } }"#,
-        json!({}),
-    )
-    .await;
+    app.data(ONLY_SKU_REQUIRED, json!({})).await;
     assert!(app.state.catalog.run_next_job("test-worker").unwrap());
     let r = search(&app, json!({"facets": facets})).await;
     assert_eq!(facet(&r, 0), pairs(&[("100", 3)]));
@@ -226,13 +225,7 @@ async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
         .unwrap()
         .expect("the job was claimed");
     // ...while a requirement change is recomputed: every shirt becomes complete.
-    app.data(
-        r#"mutation { saveFamily(input: {code: "shirts", attributes: ["sku", "name", "description", "ean", "price", "weight", "color", "size", "materials", "release_date", "pieces", "related", "picture"],
-            labelAttribute: "name", imageAttribute: "picture",
-            requirements: [{channel: "webshop", attributes: ["sku"]}]}) { code } }"#,
-        json!({}),
-    )
-    .await;
+    app.data(ONLY_SKU_REQUIRED, json!({})).await;
     // The family's own event refreshes its products first (their quality not recomputed yet).
     searchable(&app.state);
     assert!(catalog.run_next_job("recompute-worker").unwrap());

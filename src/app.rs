@@ -33,14 +33,15 @@ impl AppState {
     /// Opens the configured database (creating the data directory for SQLite), migrates it,
     /// and opens the search index, whose indexer starts following the change log.
     pub fn open(config: Config) -> Result<AppState> {
-        let state = Self::open_for_bulk_load(config)?;
+        let state = Self::open_without_indexer(config)?;
         state.search.start()?;
         Ok(state)
     }
 
-    /// As `open`, but the search index does not follow the change log: a bulk load is indexed
-    /// faster afterwards, in one pass, when a server next starts (or by `pim reindex`).
-    pub fn open_for_bulk_load(config: Config) -> Result<AppState> {
+    /// As `open`, but this process's search index does not follow the change log: for
+    /// commands that are not the server (bulk loads are indexed faster afterwards, in one pass,
+    /// when a server next starts or by `pim reindex`; one-shot commands leave the index to it).
+    pub fn open_without_indexer(config: Config) -> Result<AppState> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             Error::Unavailable(format!(
                 "cannot create data directory {}: {e}",

@@ -68,7 +68,7 @@ pub fn run(config: Config, args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.listen));
     if let Kind::Search(a) = &args.command {
-        let state = crate::app::AppState::open_for_bulk_load(config)?;
+        let state = crate::app::AppState::open_without_indexer(config)?;
         print!("{}", bench::search::run(&state, &base, a, &command)?);
         return Ok(());
     }

@@ -147,16 +147,18 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         // One-shot commands leave the search index to the server: following the change log (or
         // building a missing index) here would only compete with the command for the cores.
-        Command::User(command) => accounts::user(AppState::open_for_bulk_load(config)?, command),
-        Command::Quality(command) => quality::run(AppState::open_for_bulk_load(config)?, command),
-        Command::Token(command) => accounts::token(AppState::open_for_bulk_load(config)?, command),
-        Command::Generate(args) => generate::run(AppState::open_for_bulk_load(config)?, args),
-        Command::Reindex(args) => reindex::run(AppState::open_for_bulk_load(config)?, args),
-        Command::Export(args) => export::run(AppState::open_for_bulk_load(config)?, args),
+        Command::User(command) => accounts::user(AppState::open_without_indexer(config)?, command),
+        Command::Quality(command) => quality::run(AppState::open_without_indexer(config)?, command),
+        Command::Token(command) => {
+            accounts::token(AppState::open_without_indexer(config)?, command)
+        }
+        Command::Generate(args) => generate::run(AppState::open_without_indexer(config)?, args),
+        Command::Reindex(args) => reindex::run(AppState::open_without_indexer(config)?, args),
+        Command::Export(args) => export::run(AppState::open_without_indexer(config)?, args),
         Command::Bench(args) => bench::run(config, args),
-        Command::Import(args) => import::run(AppState::open_for_bulk_load(config)?, args),
+        Command::Import(args) => import::run(AppState::open_without_indexer(config)?, args),
         Command::Supplier(command) => {
-            import::supplier(AppState::open_for_bulk_load(config)?, command)
+            import::supplier(AppState::open_without_indexer(config)?, command)
         }
         Command::Schema { write } => schema(write),
     }

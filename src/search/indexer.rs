@@ -209,12 +209,16 @@ impl<'a> Follower<'a> {
         self.deferred_from = Some(self.deferred_from.map_or(e.seq, |f| f.min(e.seq)));
     }
 
+    /// What a commit records now: the log position and the first deferred event still owed.
+    fn stored_position(&self) -> Position {
+        let mut position = Position::at(self.position);
+        position.deferred_from = self.deferred_from.filter(|_| !self.deferred.is_empty());
+        position
+    }
+
     /// The position searchers may rely on: every event up to it is reflected.
     fn searchable(&self) -> i64 {
-        match self.deferred_from {
-            Some(from) if !self.deferred.is_empty() => self.position.min(from - 1),
-            _ => self.position,
-        }
+        self.stored_position().searchable()
     }
 
     /// Whether a job or an import is running now (looked up at most every `BULK_CHECK`).
@@ -275,8 +279,7 @@ impl<'a> Follower<'a> {
     }
 
     fn commit(&mut self) -> Result<()> {
-        let mut position = Position::at(self.position);
-        position.deferred_from = self.deferred_from.filter(|_| !self.deferred.is_empty());
+        let position = self.stored_position();
         reindex::commit(&mut self.writer, position)?;
         self.open.reader.reload().map_err(internal)?;
         self.pending = false;

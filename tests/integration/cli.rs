@@ -356,7 +356,7 @@ fn killed_import_keeps_whole_batches_and_completes_when_run_again() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let state = AppState::open_for_bulk_load(Config {
+    let state = AppState::open_without_indexer(Config {
         data_dir: dir.path().to_path_buf(),
         ..Config::default()
     })

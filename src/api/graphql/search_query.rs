@@ -58,7 +58,7 @@ impl From<AttributeFilterInput> for search::AttributeFilter {
     }
 }
 
-/// The filters of a `products` or `search` request (`path` names the argument in errors).
+/// The filters of a `products` or `search` request, as the search layer takes them.
 pub(crate) fn filters(f: ProductFilterInput) -> search::Filters {
     search::Filters {
         families: f.families,

@@ -365,107 +365,82 @@ impl Build {
     /// Locales the export marks activated, and every locale a channel uses: Akeneo activates a
     /// locale exactly when a channel uses it. The rest of Akeneo's built-in list is left out.
     fn locales(&mut self, file: &FlatFile) -> Result<()> {
-        file.require_column("code")?;
-        self.unknown_columns(file, &["code", "is_activated", "activated", "label"], &[]);
-        let used: BTreeSet<String> = self
+        let used = self
             .channels
             .iter()
             .flat_map(|c| c.locales.iter().cloned())
             .collect();
+        let kept = self.activated(file, "locale", "locales", used, check_locale_code)?;
+        self.locales
+            .extend(kept.into_iter().map(|(code, label)| Locale { code, label }));
+        Ok(())
+    }
+
+    /// Activated currencies and every currency a channel uses, as for locales.
+    fn currencies(&mut self, file: &FlatFile) -> Result<()> {
+        let used = self
+            .channels
+            .iter()
+            .flat_map(|c| c.currencies.iter().cloned())
+            .collect();
+        let kept = self.activated(file, "currency", "currencies", used, check_currency_code)?;
+        self.currencies.extend(
+            kept.into_iter()
+                .map(|(code, label)| Currency { code, label }),
+        );
+        Ok(())
+    }
+
+    /// The `(code, label)` of each row marked activated (`is_activated` or `activated`; all rows
+    /// when the column is missing and no channels say what is used) or used by a channel, then
+    /// each code a channel uses that the file does not list, created with a warning.
+    fn activated(
+        &mut self,
+        file: &FlatFile,
+        what: &str,
+        plural: &str,
+        used: BTreeSet<String>,
+        check: fn(&str, &str) -> std::result::Result<(), FieldError>,
+    ) -> Result<Vec<(String, String)>> {
+        file.require_column("code")?;
+        self.unknown_columns(file, &["code", "is_activated", "activated", "label"], &[]);
         let activation = ["is_activated", "activated"]
             .into_iter()
             .find(|c| file.has_column(c));
         let mut seen = BTreeSet::new();
+        let mut kept = Vec::new();
         let mut left_out = 0;
         for row in file.rows() {
             let code = row.required("code")?.to_string();
-            check_locale_code("code", &code).map_err(|e| at(&row, "code", e))?;
+            check("code", &code).map_err(|e| at(&row, "code", e))?;
             let activated = match activation {
                 Some(column) => row.flag(column)?,
                 // Without channels nothing says which are in use: keep them all.
                 None => !self.channels_known,
             };
             if !seen.insert(code.clone()) {
-                return Err(row.error("code", format!("locale {code} is listed twice")));
+                return Err(row.error("code", format!("{what} {code} is listed twice")));
             }
             if activated || used.contains(&code) {
-                self.locales.push(Locale {
-                    label: row.get("label").to_string(),
-                    code,
-                });
+                kept.push((code, row.get("label").to_string()));
             } else {
                 left_out += 1;
             }
         }
         if left_out > 0 {
             self.warn(format!(
-                "{}: {left_out} locales not imported: not activated in Akeneo (no channel uses them)",
+                "{}: {left_out} {plural} not imported: not activated in Akeneo (no channel uses them)",
                 file.name
             ));
         }
         for code in used.difference(&seen) {
-            self.locales.push(Locale {
-                code: code.clone(),
-                label: String::new(),
-            });
+            kept.push((code.clone(), String::new()));
             self.warn(format!(
-                "{}: locale {code} is used by a channel but not listed; it is created",
+                "{}: {what} {code} is used by a channel but not listed; it is created",
                 file.name
             ));
         }
-        Ok(())
-    }
-
-    /// Activated currencies and every currency a channel uses, as for locales.
-    fn currencies(&mut self, file: &FlatFile) -> Result<()> {
-        file.require_column("code")?;
-        self.unknown_columns(file, &["code", "activated", "is_activated", "label"], &[]);
-        let used: BTreeSet<String> = self
-            .channels
-            .iter()
-            .flat_map(|c| c.currencies.iter().cloned())
-            .collect();
-        let activation = ["activated", "is_activated"]
-            .into_iter()
-            .find(|c| file.has_column(c));
-        let mut seen = BTreeSet::new();
-        let mut left_out = 0;
-        for row in file.rows() {
-            let code = row.required("code")?.to_string();
-            check_currency_code("code", &code).map_err(|e| at(&row, "code", e))?;
-            let activated = match activation {
-                Some(column) => row.flag(column)?,
-                None => !self.channels_known,
-            };
-            if !seen.insert(code.clone()) {
-                return Err(row.error("code", format!("currency {code} is listed twice")));
-            }
-            if activated || used.contains(&code) {
-                self.currencies.push(Currency {
-                    label: row.get("label").to_string(),
-                    code,
-                });
-            } else {
-                left_out += 1;
-            }
-        }
-        if left_out > 0 {
-            self.warn(format!(
-                "{}: {left_out} currencies not imported: not activated in Akeneo",
-                file.name
-            ));
-        }
-        for code in used.difference(&seen) {
-            self.currencies.push(Currency {
-                code: code.clone(),
-                label: String::new(),
-            });
-            self.warn(format!(
-                "{}: currency {code} is used by a channel but not listed; it is created",
-                file.name
-            ));
-        }
-        Ok(())
+        Ok(kept)
     }
 
     fn attribute_groups(&mut self, file: &FlatFile) -> Result<()> {

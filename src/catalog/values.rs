@@ -481,6 +481,26 @@ pub fn flatten(doc: &ValueDoc) -> impl Iterator<Item = FlatValue<'_>> {
     })
 }
 
+/// The values of the given attributes only, in any scope and locale.
+pub fn flatten_only<'a>(
+    doc: &'a ValueDoc,
+    attributes: &'a [String],
+) -> impl Iterator<Item = FlatValue<'a>> {
+    attributes
+        .iter()
+        .filter_map(|a| doc.get_key_value(a))
+        .flat_map(|(attribute, scopes)| {
+            scopes.iter().flat_map(move |(scope, locales)| {
+                locales.iter().map(move |(locale, data)| FlatValue {
+                    attribute,
+                    scope,
+                    locale,
+                    data,
+                })
+            })
+        })
+}
+
 /// Whether a stored value is visible when reading in `channel` and `locale` (None: every one).
 pub fn visible_in(
     scope: &str,

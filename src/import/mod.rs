@@ -14,4 +14,5 @@ pub mod run;
 pub mod sniff;
 pub mod suggest;
 pub mod transform;
+pub mod unchanged;
 pub mod zip;

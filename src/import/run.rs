@@ -13,6 +13,7 @@ use super::feed::{Feed, FileFacts, ReadOptions};
 use super::mapping::{CellError, MappedRow, Mapper, NewOption};
 use super::profile::{InheritedValues, Profile, Rows};
 use super::report::{ERROR_COLUMN, Report};
+use super::unchanged::Digests;
 use super::{decode, reconcile, sniff};
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::ModelPatch;
@@ -20,9 +21,11 @@ use crate::catalog::structure::Entity;
 use crate::catalog::{AttributeOption, Structure};
 use crate::error::{Error, Result};
 use crate::service::preview::Previewed;
+use crate::service::products::ItemResult;
 use crate::service::{Catalog, ItemStatus, now, parallel};
 use crate::store::changes::{self, Event, Origin};
 use crate::store::imports::{self, Counts, RowOutcome};
+use crate::store::row_hashes::{self, RowHash};
 use crate::store::suppliers;
 
 /// The change log's entity for a supplier's product links.
@@ -111,9 +114,17 @@ impl Run<'_> {
             .write(|conn| imports::start(conn, id, &facts_json, now()))
             .map_err(fail)?;
         let mut report = Report::new(self.report, &feed.facts);
+        let digests = Digests::load(
+            self.catalog,
+            self.supplier,
+            &profile,
+            &feed.facts,
+            &self.assets,
+        )
+        .map_err(fail)?;
         if profile.all_or_nothing && !self.dry_run {
             // First every row is checked; only a clean file is then written.
-            let mut pass = Pass::new(self, &mapper, &profile, true, &mut report);
+            let mut pass = Pass::new(self, &mapper, &profile, true, &mut report, &digests);
             pass.keep_only_rejected = true;
             let checked = pass.all(&mut feed, on_progress)?;
             if checked.rows_rejected > 0 {
@@ -129,7 +140,7 @@ impl Run<'_> {
             }
             feed = self.open().map_err(fail)?.0;
         }
-        let mut pass = Pass::new(self, &mapper, &profile, self.dry_run, &mut report);
+        let mut pass = Pass::new(self, &mapper, &profile, self.dry_run, &mut report, &digests);
         let counts = pass.all(&mut feed, on_progress)?;
         let (first, skipped) = std::mem::take(&mut pass.skipped_files);
         report.finish().map_err(|e| (counts, e))?;
@@ -178,8 +189,17 @@ impl Run<'_> {
     }
 }
 
-/// A batch of rows as read, their mapping, and the file's bytes read so far.
-type Mapped = (Vec<StringRecord>, Vec<MappedRow>, u64);
+/// A batch of rows as read, less those an earlier import already applied.
+struct Mapped {
+    records: Vec<StringRecord>,
+    rows: Vec<MappedRow>,
+    /// Each record's digest.
+    hashes: Vec<RowHash>,
+    /// Rows left out as already applied: unchanged.
+    skipped: i64,
+    /// The file's bytes read so far.
+    bytes: u64,
+}
 
 /// One pass over the file, in batches.
 struct Pass<'r, 'a> {
@@ -192,6 +212,7 @@ struct Pass<'r, 'a> {
     kept: i64,
     counts: Counts,
     report: &'r mut Report,
+    digests: &'r Digests,
     /// Files rows named but that were not sent (skipped values), first few and count.
     skipped_files: (Vec<String>, usize),
 }
@@ -203,6 +224,7 @@ impl<'r, 'a> Pass<'r, 'a> {
         profile: &Profile,
         dry_run: bool,
         report: &'r mut Report,
+        digests: &'r Digests,
     ) -> Self {
         Pass {
             run,
@@ -214,8 +236,15 @@ impl<'r, 'a> Pass<'r, 'a> {
             kept: 0,
             counts: Counts::default(),
             report,
+            digests,
             skipped_files: (Vec::new(), 0),
         }
+    }
+
+    /// Rows already applied are left out unless this pass keeps every row's outcome (a dry
+    /// run shows each row). Model rows are always read: they are few.
+    fn skips_known_rows(&self) -> bool {
+        self.rows == Rows::Products && (!self.dry_run || self.keep_only_rejected)
     }
 
     /// Reading and mapping the next batch (one thread) overlaps with checking and writing this
@@ -226,6 +255,8 @@ impl<'r, 'a> Pass<'r, 'a> {
         on_progress: &mut dyn FnMut(&Counts),
     ) -> Result<Counts, (Counts, Error)> {
         let mapper = self.mapper;
+        let digests = self.digests;
+        let skip_known = self.skips_known_rows();
         std::thread::scope(|scope| {
             let (batches, incoming) = std::sync::mpsc::sync_channel::<Result<Mapped>>(2);
             let reader = scope.spawn(move || {
@@ -248,18 +279,33 @@ impl<'r, 'a> Pass<'r, 'a> {
                     if batch.is_empty() {
                         return;
                     }
+                    let mut hashes = parallel::map(&batch, |record| digests.of(record));
+                    let read = batch.len();
+                    if skip_known {
+                        let fresh: Vec<bool> =
+                            hashes.iter().map(|h| !digests.is_known(h)).collect();
+                        let mut keep = fresh.iter();
+                        batch.retain(|_| *keep.next().unwrap_or(&true));
+                        let mut keep = fresh.iter();
+                        hashes.retain(|_| *keep.next().unwrap_or(&true));
+                    }
                     let rows = parallel::map(&batch, |record| mapper.map(record));
-                    let bytes = feed.bytes_read();
-                    if batches.send(Ok((batch, rows, bytes))).is_err() {
+                    let mapped = Mapped {
+                        skipped: (read - batch.len()) as i64,
+                        records: batch,
+                        rows,
+                        hashes,
+                        bytes: feed.bytes_read(),
+                    };
+                    if batches.send(Ok(mapped)).is_err() {
                         return; // the writer stopped
                     }
                 }
             });
             let outcome = (|| {
                 for item in incoming.iter() {
-                    let (batch, rows, bytes) = item.map_err(|e| (self.counts, e))?;
-                    self.batch(&batch, rows, bytes)
-                        .map_err(|e| (self.counts, e))?;
+                    let mapped = item.map_err(|e| (self.counts, e))?;
+                    self.batch(mapped).map_err(|e| (self.counts, e))?;
                     on_progress(&self.counts);
                 }
                 Ok(self.counts)
@@ -277,12 +323,20 @@ impl<'r, 'a> Pass<'r, 'a> {
 
     /// Checks or writes one batch, then records its row outcomes, supplier links and the run's
     /// progress in one more transaction.
-    fn batch(
-        &mut self,
-        batch: &[StringRecord],
-        mut mapped: Vec<MappedRow>,
-        bytes: u64,
-    ) -> Result<()> {
+    fn batch(&mut self, batch: Mapped) -> Result<()> {
+        self.counts.rows_read += batch.skipped;
+        self.counts.rows_unchanged += batch.skipped;
+        let Mapped {
+            records: batch,
+            rows: mut mapped,
+            hashes,
+            bytes,
+            ..
+        } = batch;
+        let batch = batch.as_slice();
+        if batch.is_empty() {
+            return self.progress(bytes, &[], &[]);
+        }
         if self.rows == Rows::Products {
             let structure = self.run.catalog.structure()?;
             let policy = self.inherited_values;
@@ -298,7 +352,7 @@ impl<'r, 'a> Pass<'r, 'a> {
             .collect();
         let structure = self.options_for(&mapped, &valid)?;
         self.more_reasons(&structure, batch, &mut mapped)?;
-        let outcomes = self.write(&structure, &mut mapped, &valid)?;
+        let outcomes = self.write(&structure, &mut mapped, &valid, &hashes)?;
         let mut statuses: Vec<(ItemStatus, Vec<CellError>, String)> = mapped
             .iter_mut()
             .map(|m| {
@@ -362,14 +416,19 @@ impl<'r, 'a> Pass<'r, 'a> {
                 });
             }
         }
+        self.progress(bytes, &keep, &linked)
+    }
+
+    /// Records kept row outcomes, supplier links and the run's progress in one transaction.
+    fn progress(&mut self, bytes: u64, keep: &[RowOutcome], linked: &[String]) -> Result<()> {
         let supplier = self.run.supplier.filter(|_| !self.dry_run);
         self.counts.bytes_read = bytes as i64;
         let (id, counts) = (self.run.import_id, self.counts);
         let origin = self.run.origin;
         self.run.catalog.db().write(|conn| {
-            imports::add_rows(conn, &keep)?;
+            imports::add_rows(conn, keep)?;
             if let Some(s) = supplier {
-                let new = suppliers::link_products(conn, s, &linked)?;
+                let new = suppliers::link_products(conn, s, linked)?;
                 if !new.is_empty() {
                     // Followers of the change log (the search index's supplier facet) hear of
                     // products newly carried by this supplier.
@@ -492,8 +551,10 @@ impl<'r, 'a> Pass<'r, 'a> {
         structure: &Structure,
         mapped: &mut [MappedRow],
         valid: &[usize],
+        hashes: &[RowHash],
     ) -> Result<Vec<Previewed>> {
         let catalog = self.run.catalog;
+        let source = self.digests.source.as_str();
         match self.rows {
             Rows::Products => {
                 let patches: Vec<_> = valid
@@ -503,7 +564,17 @@ impl<'r, 'a> Pass<'r, 'a> {
                 let out = if self.dry_run {
                     catalog.preview_products(structure, &patches)?
                 } else {
-                    written(catalog.upsert_products(&patches, self.run.origin)?)
+                    // Each applied row's digest commits with its product: the next import of
+                    // the same row skips it.
+                    let remember = |conn: &mut crate::store::Conn<'_>, results: &[ItemResult]| {
+                        let applied: Vec<(i64, RowHash)> = results
+                            .iter()
+                            .zip(valid)
+                            .filter_map(|(r, i)| Some((r.id?, hashes[*i])))
+                            .collect();
+                        row_hashes::record(conn, source, &applied)
+                    };
+                    written(catalog.upsert_products_then(&patches, self.run.origin, remember)?)
                 };
                 for (i, patch) in valid.iter().zip(patches) {
                     mapped[*i].patch = patch;
@@ -534,7 +605,7 @@ impl<'r, 'a> Pass<'r, 'a> {
     }
 }
 
-fn written(results: Vec<crate::service::products::ItemResult>) -> Vec<Previewed> {
+fn written(results: Vec<ItemResult>) -> Vec<Previewed> {
     results
         .into_iter()
         .map(|result| Previewed {

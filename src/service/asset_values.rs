@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use crate::catalog::Structure;
 use crate::catalog::constraints::{self, AssetFacts};
 use crate::catalog::values::{self, ValueDoc};
-use crate::catalog::{AttributeType, Structure};
 use crate::error::{FieldError, Result};
 use crate::store::assets::AssetRow;
 use crate::store::{self, Conn};
@@ -36,13 +36,7 @@ pub(super) fn check(
     current: Option<&ValueDoc>,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    for v in values::flatten(next) {
-        let Some(attribute) = structure.attribute(v.attribute) else {
-            continue;
-        };
-        if !matches!(attribute.kind, AttributeType::Image | AttributeType::File) {
-            continue;
-        }
+    for v in values::flatten_only(next, structure.asset_attributes()) {
         let Some(hash) = v.data.as_str() else {
             continue;
         };
@@ -65,6 +59,9 @@ pub(super) fn check(
             bytes: u64::try_from(row.bytes).unwrap_or_default(),
             width: row.width.and_then(|w| u32::try_from(w).ok()),
             height: row.height.and_then(|h| u32::try_from(h).ok()),
+        };
+        let Some(attribute) = structure.attribute(v.attribute) else {
+            continue;
         };
         if let Err(message) = constraints::check_asset(&attribute.constraints, &facts) {
             errors.push(FieldError::invalid(path, message));

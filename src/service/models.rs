@@ -67,6 +67,7 @@ pub(super) fn upsert_models_in(
             status: ItemStatus::Unchanged,
             errors: Vec::new(),
             version: None,
+            id: None,
         };
         match upsert_one(conn, structure, patch, at)? {
             Outcome::Rejected(errors) => {
@@ -90,7 +91,8 @@ pub(super) fn upsert_models_in(
 }
 
 /// Variant products inherit from changed models: their completeness and issues are recomputed
-/// in the same transaction.
+/// in the same transaction, and what imports remember of their rows is forgotten (a row's
+/// variant values are checked against its model's).
 fn refresh_variants(conn: &mut Conn<'_>, structure: &Structure, events: &[Event]) -> Result<()> {
     let updated: Vec<String> = events
         .iter()
@@ -106,6 +108,7 @@ fn refresh_variants(conn: &mut Conn<'_>, structure: &Structure, events: &[Event]
         .collect();
     ids.extend(store::models::child_ids(conn, &ids)?);
     let products = store::products::ids_under_models(conn, &ids)?;
+    store::row_hashes::forget(conn, &products)?;
     for chunk in products.chunks(1000) {
         quality::refresh(conn, structure, chunk)?;
     }

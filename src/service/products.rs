@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{Catalog, ItemStatus, asset_values, now, parallel, quality};
+use crate::catalog::Structure;
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::{
     self, ParentInfo, Patch, Product, ProductPatch, apply_product_patch, diff_products,
 };
 use crate::catalog::values;
-use crate::catalog::{AttributeType, Structure};
 use crate::error::{Error, FieldError, Result};
 use crate::store::changes::{self, Event, Operation, Origin};
 use crate::store::models::StoredModel;
@@ -28,6 +28,9 @@ pub struct ItemResult {
     pub errors: Vec<FieldError>,
     /// The stored version after the write; none for rejected items.
     pub version: Option<i64>,
+    /// The stored product's id; none for rejected items.
+    #[serde(skip)]
+    pub id: Option<i64>,
 }
 
 impl ItemResult {
@@ -38,6 +41,7 @@ impl ItemResult {
             status: ItemStatus::Unchanged,
             errors: Vec::new(),
             version: None,
+            id: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl ItemResult {
         self.status = ItemStatus::Rejected;
         self.errors.extend(errors);
         self.version = None;
+        self.id = None;
     }
 
     pub fn rejected(index: usize, code: &str, errors: Vec<FieldError>) -> Self {
@@ -98,9 +103,20 @@ impl Catalog {
         patches: &[ProductPatch],
         origin: &Origin,
     ) -> Result<Vec<ItemResult>> {
+        self.upsert_products_then(patches, origin, |_, _| Ok(()))
+    }
+
+    /// As `upsert_products`, then `then` runs in the same transaction with the results, so
+    /// what the caller records about the write commits (or not) with it.
+    pub fn upsert_products_then(
+        &self,
+        patches: &[ProductPatch],
+        origin: &Origin,
+        then: impl Fn(&mut Conn<'_>, &[ItemResult]) -> Result<()>,
+    ) -> Result<Vec<ItemResult>> {
         let mut attempt = 0;
         loop {
-            match self.try_upsert_products(patches, origin) {
+            match self.try_upsert_products(patches, origin, &then) {
                 // A concurrent writer on PostgreSQL took a unique value or axis combination
                 // between our check and our write; checking again reports it properly.
                 Err(Error::Database(diesel::result::Error::DatabaseError(
@@ -116,6 +132,7 @@ impl Catalog {
         &self,
         patches: &[ProductPatch],
         origin: &Origin,
+        then: &impl Fn(&mut Conn<'_>, &[ItemResult]) -> Result<()>,
     ) -> Result<Vec<ItemResult>> {
         let structure = self.structure()?;
         let mut results = initial_results(patches);
@@ -128,6 +145,7 @@ impl Catalog {
                 self.quality_on_write(),
             )?;
             write(conn, &structure, candidates, &mut results, origin)?;
+            then(conn, &results)?;
             Ok(results)
         })
     }
@@ -230,6 +248,7 @@ fn prepare(
         let current = existing.remove(&keys[i]);
         if let Some(current) = &current {
             results[i].version = Some(current.version);
+            results[i].id = Some(current.id);
             if current.product.sku != patch.sku {
                 results[i].reject([FieldError::conflict(
                     "sku",
@@ -495,13 +514,7 @@ fn check_references(
                 ));
             }
         }
-        for v in values::flatten(&c.next.values) {
-            let Some(attribute) = structure.attribute(v.attribute) else {
-                continue;
-            };
-            if attribute.kind != AttributeType::ProductReferenceList {
-                continue;
-            }
+        for v in values::flatten_only(&c.next.values, structure.reference_attributes()) {
             let path = values::value_path(v.attribute, v.scope, v.locale);
             for sku in v
                 .data
@@ -545,6 +558,7 @@ fn write(
     let mut unique: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
     let mut events = Vec::with_capacity(candidates.len());
     let mut created = Vec::new();
+    let mut updated = Vec::new();
     for mut c in candidates {
         let (code, fields) = (c.next.sku.clone(), std::mem::take(&mut c.fields));
         let event = move |operation| Event {
@@ -585,12 +599,13 @@ fn write(
                 }
                 results[c.index].status = ItemStatus::Updated;
                 results[c.index].version = Some(version);
+                updated.push(current.id);
             }
             None => {
                 events.push(event(Operation::Create));
                 results[c.index].status = ItemStatus::Created;
                 results[c.index].version = Some(1);
-                created.push((c.key.clone(), c.next.categories, c.unique));
+                created.push((c.index, c.key.clone(), c.next.categories, c.unique));
                 new_rows.push(NewProductRow {
                     sku: c.next.sku,
                     sku_key: c.key,
@@ -610,8 +625,9 @@ fn write(
     }
     let ids = store::products::insert(conn, &new_rows)?;
     let new_ids: BTreeSet<i64> = ids.values().copied().collect();
-    for (key, product_categories, unique_values) in created {
+    for (index, key, product_categories, unique_values) in created {
         let id = ids[&key];
+        results[index].id = Some(id);
         if !product_categories.is_empty() {
             categories.insert(id, product_categories);
         }
@@ -621,5 +637,7 @@ fn write(
     }
     store::products::set_categories(conn, &categories, &new_ids)?;
     store::products::set_unique_values(conn, &unique, &new_ids)?;
+    // What imports remember of these products' rows no longer describes them.
+    store::row_hashes::forget(conn, &updated)?;
     changes::append(conn, &events, origin, at)
 }

@@ -10,6 +10,7 @@ pub mod imports;
 pub mod jobs;
 pub mod models;
 pub mod products;
+pub mod row_hashes;
 pub mod schema;
 pub mod structure;
 pub mod suppliers;

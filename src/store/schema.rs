@@ -230,6 +230,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    import_row_hashes (source, product_id) {
+        source -> Text,
+        product_id -> BigInt,
+        row_hash -> Binary,
+    }
+}
+
+diesel::joinable!(import_row_hashes -> products (product_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     structure_entities,
     counters,
@@ -249,4 +259,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_rows,
     supplier_products,
+    import_row_hashes,
 );

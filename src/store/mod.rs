@@ -13,5 +13,6 @@ pub mod products;
 pub mod schema;
 pub mod structure;
 pub mod suppliers;
+pub mod usage;
 
 pub use db::{Conn, Db};

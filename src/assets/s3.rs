@@ -31,6 +31,11 @@ const MAX_OBJECT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 const ATTEMPTS: u32 = 3;
 /// The readiness probe must answer before a load balancer gives up on it.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+/// Requests without a body to move: deletions and uploads run them while holding the change-log
+/// lock, so a stalled service must not hold it for the length of a large transfer.
+const SMALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Requests that move an object's bytes.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub struct S3BlobStore {
     agent: ureq::Agent,
@@ -105,7 +110,7 @@ impl S3BlobStore {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_global(Some(Duration::from_secs(300)))
+            .timeout_global(Some(TRANSFER_TIMEOUT))
             .build()
             .into();
         Ok(Self {
@@ -168,6 +173,10 @@ impl S3BlobStore {
         } else {
             hex::encode(Sha256::digest(body))
         };
+        let timeout = timeout.unwrap_or(match method {
+            "GET" | "PUT" => TRANSFER_TIMEOUT,
+            _ => SMALL_TIMEOUT,
+        });
         let mut last_failure = String::new();
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
@@ -204,7 +213,7 @@ impl S3BlobStore {
         path: &str,
         body: &[u8],
         payload_sha256: &str,
-        timeout: Option<Duration>,
+        timeout: Duration,
     ) -> Result<Response<ureq::Body>, ureq::Error> {
         let now = chrono::Utc::now();
         let date = sigv4::amz_date(now);
@@ -235,7 +244,7 @@ impl S3BlobStore {
                 for (name, value) in &headers {
                     builder = builder.header(*name, *value);
                 }
-                builder.config().timeout_global(timeout).build()
+                builder.config().timeout_global(Some(timeout)).build()
             }};
         }
         match method {

@@ -173,12 +173,14 @@ impl S3BlobStore {
         } else {
             hex::encode(Sha256::digest(body))
         };
+        // A probe, which brings its own timeout, is tried once: the load balancer asks again.
+        let attempts = if timeout.is_some() { 1 } else { ATTEMPTS };
         let timeout = timeout.unwrap_or(match method {
             "GET" | "PUT" => TRANSFER_TIMEOUT,
             _ => SMALL_TIMEOUT,
         });
         let mut last_failure = String::new();
-        for attempt in 0..ATTEMPTS {
+        for attempt in 0..attempts {
             if attempt > 0 {
                 std::thread::sleep(Duration::from_millis(200 * 4u64.pow(attempt - 1)));
             }
@@ -204,7 +206,7 @@ impl S3BlobStore {
             tracing::warn!(bucket = %self.bucket, key, method, attempt, reason, "s3 request failed");
             last_failure = reason;
         }
-        Err(self.error(key, format!("{last_failure} (after {ATTEMPTS} attempts)")))
+        Err(self.error(key, format!("{last_failure} (after {attempts} attempts)")))
     }
 
     fn attempt(

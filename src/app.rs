@@ -7,7 +7,7 @@ use actix_web::web;
 
 use crate::api::graphql::{PimSchema, build_schema};
 use crate::api::http;
-use crate::assets::{AssetLimits, AssetStore};
+use crate::assets::{AssetLimits, AssetStore, S3BlobStore};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::export::Exports;
@@ -58,7 +58,7 @@ impl AppState {
             max_pixels: config.limits.max_image_pixels,
             ..AssetLimits::default()
         };
-        let assets = AssetStore::new_fs(config.assets_dir(), limits);
+        let assets = open_assets(&config, limits)?;
         let accounts = Arc::new(Accounts::new(db.clone(), config.auth.clone()));
         let catalog = Arc::new(Catalog::open(db, assets)?);
         let search = Arc::new(Search::open(&config.data_dir, catalog.clone())?);
@@ -86,6 +86,23 @@ impl AppState {
             config: Arc::new(config),
         })
     }
+}
+
+/// The configured asset store: the filesystem, or an S3-compatible bucket.
+fn open_assets(config: &Config, limits: AssetLimits) -> Result<AssetStore> {
+    let settings = config
+        .assets
+        .s3()
+        .map_err(|e| Error::Unavailable(e.to_string()))?;
+    Ok(match settings {
+        None => AssetStore::new_fs(config.assets_dir(), limits),
+        Some(settings) => {
+            let blobs =
+                S3BlobStore::new(settings).map_err(|e| Error::Unavailable(e.to_string()))?;
+            tracing::info!(store = ?blobs, "assets are kept in s3");
+            AssetStore::new(Arc::new(blobs), limits)
+        }
+    })
 }
 
 /// Registers every route; used as `App::new().configure(configure(state))`.

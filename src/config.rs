@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::assets::S3Settings;
+use crate::assets::sigv4::Credentials;
+use crate::auth::secret::Secret;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -29,6 +33,7 @@ pub struct Config {
     pub graphql: GraphqlConfig,
     pub limits: Limits,
     pub auth: AuthConfig,
+    pub assets: AssetsConfig,
     /// Extra export channel definitions (`*.json`), over the built-in ones.
     pub channels_dir: Option<PathBuf>,
     /// The built web UI (`npm run build` in `frontend/`), served at `/`; relative to the working
@@ -69,6 +74,92 @@ impl Default for AuthConfig {
     }
 }
 
+/// Where asset bytes are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssetStoreKind {
+    /// A directory: `<data_dir>/assets`, or `[assets] dir` (a shared mount for several nodes).
+    Filesystem,
+    /// A bucket of an S3-compatible service, shared by every node.
+    S3,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssetsConfig {
+    pub store: AssetStoreKind,
+    /// The filesystem store's directory; unset means `<data_dir>/assets`.
+    pub dir: Option<PathBuf>,
+    /// The S3 store's bucket; required when `store = "s3"`.
+    pub bucket: Option<String>,
+    /// Folder of the objects inside the bucket, e.g. `pim/assets`.
+    pub prefix: String,
+    /// The service's URL, e.g. `http://minio:9000`; unset means AWS S3 in `region`.
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// Address objects as `endpoint/bucket/key` instead of `bucket.endpoint/key`.
+    pub path_style: bool,
+    /// Unset means the `AWS_ACCESS_KEY_ID` environment variable.
+    pub access_key_id: Option<String>,
+    /// Unset means the `AWS_SECRET_ACCESS_KEY` environment variable.
+    #[serde(skip_serializing)]
+    pub secret_access_key: Option<Secret>,
+    /// Of temporary credentials; from `AWS_SESSION_TOKEN` only.
+    #[serde(skip)]
+    pub session_token: Option<Secret>,
+}
+
+impl Default for AssetsConfig {
+    fn default() -> Self {
+        AssetsConfig {
+            store: AssetStoreKind::Filesystem,
+            dir: None,
+            bucket: None,
+            prefix: String::new(),
+            endpoint: None,
+            region: "us-east-1".into(),
+            path_style: false,
+            access_key_id: None,
+            secret_access_key: None,
+            session_token: None,
+        }
+    }
+}
+
+impl AssetsConfig {
+    /// The S3 store's settings, or why they are incomplete; `None` for the filesystem store.
+    pub fn s3(&self) -> anyhow::Result<Option<S3Settings>> {
+        if self.store != AssetStoreKind::S3 {
+            return Ok(None);
+        }
+        let bucket = self.bucket.clone().filter(|b| !b.is_empty()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "assets.store is \"s3\" but no bucket is set: set [assets] bucket or PIM_S3_BUCKET"
+            )
+        })?;
+        let (Some(access_key_id), Some(secret)) = (&self.access_key_id, &self.secret_access_key)
+        else {
+            anyhow::bail!(
+                "assets.store is \"s3\" but its credentials are incomplete: set [assets] \
+                 access_key_id and secret_access_key, PIM_S3_ACCESS_KEY_ID and \
+                 PIM_S3_SECRET_ACCESS_KEY, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            );
+        };
+        Ok(Some(S3Settings {
+            bucket,
+            prefix: self.prefix.clone(),
+            endpoint: self.endpoint.clone().filter(|e| !e.is_empty()),
+            region: self.region.clone(),
+            path_style: self.path_style,
+            credentials: Credentials {
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret.expose().to_owned(),
+                session_token: self.session_token.as_ref().map(|t| t.expose().to_owned()),
+            },
+        }))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GraphqlConfig {
@@ -106,6 +197,7 @@ impl Default for Config {
             graphql: GraphqlConfig::default(),
             limits: Limits::default(),
             auth: AuthConfig::default(),
+            assets: AssetsConfig::default(),
             channels_dir: None,
             ui_dir: PathBuf::from("frontend/dist"),
         }
@@ -154,6 +246,7 @@ impl Config {
         };
         config.apply_env(|name| std::env::var(name).ok())?;
         config.apply(overrides);
+        config.assets.s3()?;
         Ok(config)
     }
 
@@ -220,6 +313,50 @@ impl Config {
         if let Some(v) = var("PIM_CHANNELS_DIR") {
             self.channels_dir = Some(v.into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
         }
+        if let Some(v) = var("PIM_ASSETS_STORE") {
+            self.assets.store = match v.as_str() {
+                "filesystem" => AssetStoreKind::Filesystem,
+                "s3" => AssetStoreKind::S3,
+                _ => {
+                    anyhow::bail!("invalid value {v:?} for PIM_ASSETS_STORE: use filesystem or s3")
+                }
+            };
+        }
+        if let Some(v) = var("PIM_ASSETS_DIR") {
+            self.assets.dir = Some(v.into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = var("PIM_S3_BUCKET") {
+            self.assets.bucket = Some(v);
+        }
+        if let Some(v) = var("PIM_S3_PREFIX") {
+            self.assets.prefix = v;
+        }
+        if let Some(v) = var("PIM_S3_ENDPOINT") {
+            self.assets.endpoint = Some(v);
+        }
+        if let Some(v) = var("PIM_S3_REGION") {
+            self.assets.region = v;
+        }
+        if let Some(v) = var("PIM_S3_PATH_STYLE") {
+            self.assets.path_style = parse("PIM_S3_PATH_STYLE", v)?;
+        }
+        if let Some(v) = var("PIM_S3_ACCESS_KEY_ID") {
+            self.assets.access_key_id = Some(v);
+        }
+        if let Some(v) = var("PIM_S3_SECRET_ACCESS_KEY") {
+            self.assets.secret_access_key = Some(Secret::new(v));
+        }
+        // The AWS variables only as a pair and only when no credentials are configured, so a key
+        // id is never combined with another account's secret.
+        if self.assets.access_key_id.is_none() && self.assets.secret_access_key.is_none() {
+            if let (Some(id), Some(secret)) =
+                (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY"))
+            {
+                self.assets.access_key_id = Some(id);
+                self.assets.secret_access_key = Some(Secret::new(secret));
+                self.assets.session_token = var("AWS_SESSION_TOKEN").map(Secret::new);
+            }
+        }
         if let Some(v) = var("PIM_CORS_ORIGINS") {
             self.auth.cors_origins = v
                 .split(',')
@@ -254,7 +391,10 @@ impl Config {
     }
 
     pub fn assets_dir(&self) -> PathBuf {
-        self.data_dir.join("assets")
+        self.assets
+            .dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("assets"))
     }
 }
 
@@ -294,5 +434,70 @@ mod tests {
                 .is_err()
         );
         assert!(toml::from_str::<Config>("unknown_key = 1").is_err());
+    }
+
+    #[test]
+    fn s3_asset_store_from_file_and_environment() {
+        let mut c: Config = toml::from_str(
+            "[assets]\nstore = \"s3\"\nbucket = \"catalog\"\nprefix = \"pim\"\nendpoint = \"http://minio:9000\"\npath_style = true\n",
+        )
+        .unwrap();
+        let aws = |name: &str| match name {
+            "AWS_ACCESS_KEY_ID" => Some("aws-id".to_string()),
+            "AWS_SECRET_ACCESS_KEY" => Some("aws-secret".to_string()),
+            "AWS_SESSION_TOKEN" => Some("aws-token".to_string()),
+            "PIM_S3_REGION" => Some("eu-central-1".to_string()),
+            _ => None,
+        };
+        c.apply_env(aws).unwrap();
+        let s3 = c.assets.s3().unwrap().unwrap();
+        assert_eq!(
+            (s3.bucket.as_str(), s3.prefix.as_str(), s3.region.as_str()),
+            ("catalog", "pim", "eu-central-1")
+        );
+        assert_eq!(s3.endpoint.as_deref(), Some("http://minio:9000"));
+        assert!(s3.path_style);
+        assert_eq!(s3.credentials.access_key_id, "aws-id");
+        assert_eq!(s3.credentials.session_token.as_deref(), Some("aws-token"));
+        assert!(!format!("{c:?}").contains("aws-secret"));
+
+        // Configured credentials win over the AWS variables.
+        let mut c = Config::default();
+        c.apply_env(|name| match name {
+            "PIM_ASSETS_STORE" => Some("s3".to_string()),
+            "PIM_S3_BUCKET" => Some("b".to_string()),
+            "PIM_S3_ACCESS_KEY_ID" => Some("pim-id".to_string()),
+            "PIM_S3_SECRET_ACCESS_KEY" => Some("pim-secret".to_string()),
+            other => aws(other),
+        })
+        .unwrap();
+        let s3 = c.assets.s3().unwrap().unwrap();
+        assert_eq!(s3.credentials.access_key_id, "pim-id");
+        assert_eq!(s3.credentials.secret_access_key, "pim-secret");
+        assert_eq!(s3.credentials.session_token, None);
+    }
+
+    #[test]
+    fn s3_asset_store_errors() {
+        assert_eq!(
+            Config::default().assets.s3().unwrap().map(|s| s.bucket),
+            None
+        );
+        let mut c = Config::default();
+        let err = c
+            .apply_env(|n| (n == "PIM_ASSETS_STORE").then(|| "ftp".to_string()))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value \"ftp\" for PIM_ASSETS_STORE: use filesystem or s3"
+        );
+        c.apply_env(|n| (n == "PIM_ASSETS_STORE").then(|| "s3".to_string()))
+            .unwrap();
+        let err = c.assets.s3().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "assets.store is \"s3\" but no bucket is set: set [assets] bucket or PIM_S3_BUCKET"
+        );
+        assert!(toml::from_str::<Config>("[assets]\nstore = \"nfs\"\n").is_err());
     }
 }

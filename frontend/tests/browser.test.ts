@@ -551,7 +551,7 @@ test('settings: attribute options — labels in every locale, a new option, its 
   assert.equal(stored.at(-2), 'teal');
   await shot('08b-settings-attribute-options');
   // Deleting asks for a second click, which says how many products have the option (the API
-  // does not refuse an option in use).
+  // refuses to delete an option in use).
   await editor.getByRole('button', { name: 'Delete option white' }).click();
   await editor.getByRole('button', { name: /^Delete white for good \(\d+ products have it\)$/ }).waitFor();
   await editor.getByRole('button', { name: 'Delete option teal' }).click();

@@ -3,11 +3,14 @@
 
 pub mod limits;
 pub mod metadata;
+pub mod s3;
+pub mod sigv4;
 pub mod storage;
 pub mod store;
 
 pub use limits::AssetLimits;
 pub use metadata::{AssetMeta, inspect};
+pub use s3::{S3BlobStore, S3Settings};
 pub use storage::{BlobStore, FsBlobStore};
 pub use store::{AssetStore, THUMBNAIL_SIZES};
 
@@ -33,4 +36,11 @@ pub enum AssetError {
     InvalidThumbnailSize(u32),
     #[error("asset storage i/o: {0}")]
     Io(#[from] std::io::Error),
+    /// An S3-compatible store refused or failed a request; `key` is empty for the bucket itself.
+    #[error("asset storage s3://{bucket}/{key}: {reason}")]
+    Remote {
+        bucket: String,
+        key: String,
+        reason: String,
+    },
 }

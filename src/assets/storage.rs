@@ -19,6 +19,10 @@ pub trait BlobStore: Send + Sync {
     fn exists(&self, key: &str) -> Result<bool, AssetError>;
     /// Succeeds when the blob is already gone, so retried deletes are harmless.
     fn delete(&self, key: &str) -> Result<(), AssetError>;
+    /// Whether the store can be used now, for the readiness probe; cheap.
+    fn check(&self) -> Result<(), AssetError>;
+    /// The kind of store, as the readiness probe reports it.
+    fn describe(&self) -> &'static str;
 }
 
 /// Checks a key before it becomes part of a path or object name.
@@ -96,6 +100,15 @@ impl BlobStore for FsBlobStore {
             Err(err) if err.kind() != io::ErrorKind::NotFound => Err(err.into()),
             _ => Ok(()),
         }
+    }
+
+    /// The directory is created on the first upload, so it need not exist yet.
+    fn check(&self) -> Result<(), AssetError> {
+        Ok(())
+    }
+
+    fn describe(&self) -> &'static str {
+        "filesystem"
     }
 }
 

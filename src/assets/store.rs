@@ -28,6 +28,11 @@ impl AssetStore {
         Self::new(Arc::new(FsBlobStore::new(root)), limits)
     }
 
+    /// The store the bytes live in, for the readiness probe.
+    pub fn blobs(&self) -> &dyn BlobStore {
+        self.blobs.as_ref()
+    }
+
     /// Lets callers reject an upload by its declared length before buffering it.
     pub fn limits(&self) -> &AssetLimits {
         &self.limits
@@ -36,11 +41,18 @@ impl AssetStore {
     /// Validates and stores an upload; identical content is stored once under its hash.
     pub fn put(&self, filename: &str, data: &[u8]) -> Result<AssetMeta, AssetError> {
         let meta = metadata::inspect(filename, data, &self.limits)?;
-        if !self.blobs.exists(&meta.hash)? {
-            self.blobs.put(&meta.hash, data)?;
-            tracing::info!(hash = %meta.hash, bytes = meta.bytes, mime = %meta.mime, "stored new asset");
-        }
+        self.ensure_stored(&meta.hash, data)?;
         Ok(meta)
+    }
+
+    /// Stores the bytes of an inspected upload under its hash unless they are there already.
+    pub fn ensure_stored(&self, hash: &str, data: &[u8]) -> Result<(), AssetError> {
+        validate_hash(hash)?;
+        if !self.blobs.exists(hash)? {
+            self.blobs.put(hash, data)?;
+            tracing::info!(hash, bytes = data.len(), "stored new asset");
+        }
+        Ok(())
     }
 
     pub fn get(&self, hash: &str) -> Result<Vec<u8>, AssetError> {
@@ -87,7 +99,8 @@ impl AssetStore {
     }
 }
 
-fn validate_hash(hash: &str) -> Result<(), AssetError> {
+/// A bare content hash: 64 lowercase hex digits.
+pub fn validate_hash(hash: &str) -> Result<(), AssetError> {
     if hash.len() != 64 {
         return Err(AssetError::InvalidHash);
     }

@@ -16,8 +16,10 @@ pub const TOKEN_PREFIX: &str = "pim_";
 pub const MIN_PASSWORD_CHARS: usize = 10;
 const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// A secret string whose Debug and Display never show it.
-#[derive(Clone, PartialEq, Eq)]
+/// A secret string whose Debug and Display never show it (configuration files may hold one; it
+/// is never serialized).
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -11,7 +11,8 @@ use crate::error::{FieldError, Result};
 use crate::store::assets::AssetRow;
 use crate::store::{self, Conn};
 
-/// The stored rows of these hashes, by hash; unknown hashes are absent.
+/// The stored rows of these hashes, by hash; unknown hashes are absent. The rows cannot be
+/// deleted until the caller's transaction ends, so a value never points at a deleted asset.
 pub(super) fn load(
     conn: &mut Conn<'_>,
     hashes: impl IntoIterator<Item = String>,
@@ -20,7 +21,7 @@ pub(super) fn load(
     if hashes.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(store::assets::find_many(conn, &hashes)?
+    Ok(store::assets::find_many_for_reference(conn, &hashes)?
         .into_iter()
         .map(|row| (row.hash.clone(), row))
         .collect())

@@ -6,6 +6,7 @@ pub mod accounts;
 mod asset_values;
 pub mod assets;
 mod authorized;
+mod in_use;
 pub mod models;
 pub(crate) mod parallel;
 pub mod preview;

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::in_use::refuse_if_held;
 use super::recompute::affects_quality;
 use super::{Catalog, ItemStatus, now};
 use crate::catalog::product::FieldChange;
@@ -10,6 +11,7 @@ use crate::catalog::structure::{Entity, EntityKind, Structure};
 use crate::catalog::structure_rules;
 use crate::error::{Error, FieldError, Result};
 use crate::store::changes::{self, Event, Operation, Origin};
+use crate::store::usage::ValueMatch;
 use crate::store::{self, Conn};
 
 /// What happened to one saved entity.
@@ -107,7 +109,8 @@ impl Catalog {
         Ok(results)
     }
 
-    /// Deletes one structure entity, refusing while anything still uses it.
+    /// Deletes one structure entity, refusing while anything still uses it: an attribute or an
+    /// option while any product or product model holds a value of it.
     pub fn delete_entity(&self, kind: EntityKind, key: &str, origin: &Origin) -> Result<()> {
         let (version, structure) = self.db().write(|conn| {
             conn.lock_change_log()?;
@@ -176,7 +179,7 @@ fn existing(structure: &Structure, kind: EntityKind, key: &str) -> Option<Entity
     })
 }
 
-/// Products and models referring to an entity keep it alive.
+/// Products and models referring to an entity, or holding values of it, keep it alive.
 fn check_no_products(
     conn: &mut Conn<'_>,
     structure: &Structure,
@@ -189,6 +192,22 @@ fn check_no_products(
             store::products::count_in_categories(conn, &structure.category_subtree(key))?
         }
         EntityKind::FamilyVariant => store::models::count_with_family_variant(conn, key)?,
+        EntityKind::Attribute => {
+            let wanted = ValueMatch {
+                attributes: vec![key.to_owned()],
+                leaf: None,
+            };
+            return refuse_if_held(conn, "code", &format!("attribute {key}"), &wanted);
+        }
+        EntityKind::AttributeOption => {
+            let (attribute, option) = key.split_once('/').unwrap_or((key, ""));
+            let wanted = ValueMatch {
+                attributes: vec![attribute.to_owned()],
+                leaf: Some(option.to_owned()),
+            };
+            let subject = format!("option {option} of attribute {attribute}");
+            return refuse_if_held(conn, "code", &subject, &wanted);
+        }
         _ => 0,
     };
     if used > 0 {

@@ -54,6 +54,32 @@ pub fn find_many(conn: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<AssetRow>
     Ok(out)
 }
 
+/// As `find_many`, for a write that will point values at these assets: on PostgreSQL the rows
+/// stay locked against deletion until the transaction ends (SQLite has one writer at a time).
+pub fn find_many_for_reference(conn: &mut Conn<'_>, hashes: &[String]) -> Result<Vec<AssetRow>> {
+    let Conn::Postgres(c) = conn else {
+        return find_many(conn, hashes);
+    };
+    let mut out = Vec::new();
+    for chunk in hashes.chunks(IN_CHUNK) {
+        out.extend(
+            assets::table
+                .filter(assets::hash.eq_any(chunk))
+                .select(AssetRow::as_select())
+                .for_key_share()
+                .load(&mut **c)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Removes an asset's row; false when there was none.
+pub fn delete(conn: &mut Conn<'_>, hash: &str) -> Result<bool> {
+    let deleted = on!(conn, |c| diesel::delete(assets::table.find(hash))
+        .execute(c))?;
+    Ok(deleted > 0)
+}
+
 pub fn list(conn: &mut Conn<'_>, after: &str, limit: i64) -> Result<Vec<AssetRow>> {
     Ok(on!(conn, |c| assets::table
         .filter(assets::hash.gt(after))

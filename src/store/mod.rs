@@ -14,5 +14,6 @@ pub mod row_hashes;
 pub mod schema;
 pub mod structure;
 pub mod suppliers;
+pub mod usage;
 
 pub use db::{Conn, Db};

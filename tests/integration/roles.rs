@@ -55,6 +55,9 @@ fn none(_: &str, _: &Value) -> Value {
     json!({})
 }
 
+/// A setup that uploads an asset as the admin (multipart, not a GraphQL document).
+const UPLOAD_SETUP: &str = "upload";
+
 fn op(field: &'static str, query: &'static str, allowed: &'static [&'static str]) -> Op {
     Op {
         field,
@@ -334,6 +337,15 @@ fn operations() -> Vec<Op> {
             EDITORS,
         ),
         op("uploadAsset", "multipart", EDITORS),
+        Op {
+            vars: |_, setup| json!({"hash": setup["uploadAsset"]["hash"]}),
+            ..with_setup(
+                "deleteAsset",
+                UPLOAD_SETUP,
+                r#"mutation($hash: String!) { deleteAsset(hash: $hash) }"#,
+                EDITORS,
+            )
+        },
         op(
             "saveQualityRule",
             r#"mutation { saveQualityRule(input: {code: "named", condition: {type: "required", attribute: "name"}, severity: WARNING}) { code } }"#,
@@ -510,6 +522,10 @@ async fn every_role_through_every_operation(app: TestApp) {
     for op in &ops {
         for (name, token) in &tokens {
             let setup = match op.setup {
+                Some(UPLOAD_SETUP) => {
+                    let png = crate::assets::png(6, 6);
+                    upload_on(&app.state, Some(&app.admin), "c.png", &png).await["data"].clone()
+                }
                 Some(setup) => app.data(setup, json!({})).await,
                 None => Value::Null,
             };

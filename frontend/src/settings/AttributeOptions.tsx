@@ -40,8 +40,9 @@ export function AttributeOptions({ code }: { code: string }) {
   const [option, setOption] = useState('');
   const [optionLabel, setOptionLabel] = useState('');
   const [confirming, setConfirming] = useState<string | null>(null);
-  // Products whose value is the option being deleted: the API does not refuse deleting an option
-  // in use (their values keep a code that no longer exists), so the confirmation says how many.
+  // Products whose value is the option being deleted, shown on the confirmation: the API refuses
+  // to delete an option that products or product models still hold (CONFLICT, with the count and
+  // a few SKUs, shown below the table), so the count warns before the second click.
   const [users, setUsers] = useState<number | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [exists, setExists] = useState<string | null>(null);

@@ -164,7 +164,8 @@ impl StructureMutation {
         saved(&s, s.attributes.get(&code))
     }
 
-    /// Deletes an attribute and its options once no family uses it.
+    /// Deletes an attribute and its options once no family uses it and no product or product
+    /// model holds a value of it (`CONFLICT`, naming a few of them).
     async fn delete_attribute(
         &self,
         ctx: &Context<'_>,
@@ -183,6 +184,8 @@ impl StructureMutation {
         saved(&s, s.option(&attribute, &code))
     }
 
+    /// Deletes an option once no product or product model value holds it (`CONFLICT`, naming
+    /// a few of them).
     async fn delete_attribute_option(
         &self,
         ctx: &Context<'_>,

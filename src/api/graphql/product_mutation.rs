@@ -251,4 +251,13 @@ impl ProductMutation {
         .await?;
         Ok(row.into())
     }
+
+    /// Deletes an asset with its thumbnails; refused (`CONFLICT`, naming products and models)
+    /// while any product or product model value points at it.
+    async fn delete_asset(&self, ctx: &Context<'_>, hash: String) -> async_graphql::Result<bool> {
+        require(ctx, Action::EditProducts)?;
+        let origin = origin(ctx);
+        blocking(ctx, move |c| c.delete_asset(&hash, &origin)).await?;
+        Ok(true)
+    }
 }

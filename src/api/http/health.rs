@@ -15,18 +15,33 @@ async fn live() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
 
-/// The process can serve: its database answers.
+/// The process can serve: its database answers, and so does its asset store when that is a
+/// remote one (an S3 bucket).
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let catalog = state.catalog.clone();
-    let result = web::block(move || catalog.db().ping()).await;
+    let result = web::block(move || {
+        catalog
+            .db()
+            .ping()
+            .map_err(|e| ("database does not answer", e.to_string()))?;
+        catalog
+            .assets()
+            .blobs()
+            .check()
+            .map_err(|e| ("asset store does not answer", e.to_string()))
+    })
+    .await;
     match result {
-        Ok(Ok(())) => HttpResponse::Ok()
-            .json(json!({"status": "ok", "database": state.catalog.db().backend_name()})),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "readiness check failed");
+        Ok(Ok(())) => HttpResponse::Ok().json(json!({
+            "status": "ok",
+            "database": state.catalog.db().backend_name(),
+            "assets": state.catalog.assets().blobs().describe(),
+        })),
+        Ok(Err((reason, error))) => {
+            tracing::warn!(error, reason, "readiness check failed");
             HttpResponse::ServiceUnavailable()
-                .json(json!({"status": "unavailable", "reason": "database does not answer"}))
+                .json(json!({"status": "unavailable", "reason": reason}))
         }
         Err(_) => HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"})),
     }

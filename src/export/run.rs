@@ -2,8 +2,9 @@
 //! and written batch by batch. Rejected products are skipped and reported; the summary carries
 //! the counts, the first issues, and the cursor the next delta starts from.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::sync::{Arc, Mutex, mpsc};
 
 use serde::Serialize;
 
@@ -174,33 +175,12 @@ pub fn export(
             let total = catalog.db().read(store::products::count_all)?.max(0) as u64;
             let mut read = 0u64;
             let wanted = Wanted::of(def, &structure);
-            // One thread reads the next batches while this one parses and renders.
-            std::thread::scope(|scope| -> Result<()> {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Result<RawBatch>>(2);
-                let reader_wanted = wanted.clone();
-                scope.spawn(move || {
-                    let mut scan = FullScan::new(catalog, reader_wanted);
-                    loop {
-                        let next = match scan.next_raw() {
-                            Ok(Some(batch)) => Ok(batch),
-                            Ok(None) => break,
-                            Err(e) => Err(e),
-                        };
-                        let failed = next.is_err();
-                        if tx.send(next).is_err() || failed {
-                            break;
-                        }
-                    }
-                });
-                for raw in rx {
-                    let batch = raw?.parse(&wanted)?;
-                    read += batch.products.len() as u64;
-                    let outcomes = judge(catalog, &structure, def, &batch)?;
-                    render_outcomes(renderer.as_mut(), outcomes, &mut summary, &mut buf);
-                    out.write_all(&buf).map_err(io_error)?;
-                    buf.clear();
-                    progress(read, total);
-                }
+            judged_in_order(catalog, &structure, def, &wanted, |read_now, outcomes| {
+                read += read_now;
+                render_outcomes(renderer.as_mut(), outcomes, &mut summary, &mut buf);
+                out.write_all(&buf).map_err(io_error)?;
+                buf.clear();
+                progress(read, total);
                 Ok(())
             })?;
         }
@@ -234,6 +214,73 @@ pub fn export(
     out.write_all(&buf).map_err(io_error)?;
     out.flush().map_err(io_error)?;
     Ok(summary)
+}
+
+/// Every product of the catalog in id order, judged batch by batch, handed to `each` in order.
+/// One thread reads batches, workers on every core parse and judge them (the bulk of the CPU),
+/// and the caller renders them in the order read.
+fn judged_in_order(
+    catalog: &Catalog,
+    structure: &Structure,
+    def: &ChannelDefinition,
+    wanted: &Wanted,
+    mut each: impl FnMut(u64, Vec<Outcome>) -> Result<()>,
+) -> Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    std::thread::scope(|scope| -> Result<()> {
+        let (raw_tx, raw_rx) = mpsc::sync_channel::<(u64, Result<RawBatch>)>(workers);
+        // Shared by the workers; gone with the last of them, which stops the reader.
+        let raw_rx = Arc::new(Mutex::new(raw_rx));
+        let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Result<(u64, Vec<Outcome>)>)>(workers);
+        let reader_wanted = wanted.clone();
+        scope.spawn(move || {
+            let mut scan = FullScan::new(catalog, reader_wanted);
+            for seq in 0.. {
+                let next = match scan.next_raw() {
+                    Ok(Some(batch)) => Ok(batch),
+                    Ok(None) => break,
+                    Err(e) => Err(e),
+                };
+                let failed = next.is_err();
+                if raw_tx.send((seq, next)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for _ in 0..workers {
+            let (raw_rx, done_tx) = (Arc::clone(&raw_rx), done_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    let received = raw_rx
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|rx| rx.recv().map_err(|_| ()));
+                    let Ok((seq, raw)) = received else {
+                        break;
+                    };
+                    let judged = raw.and_then(|raw| raw.parse(wanted)).and_then(|batch| {
+                        let outcomes = judge(catalog, structure, def, &batch)?;
+                        Ok((batch.products.len() as u64, outcomes))
+                    });
+                    if done_tx.send((seq, judged)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop((raw_rx, done_tx));
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (seq, judged) in done_rx {
+            waiting.insert(seq, judged);
+            while let Some(judged) = waiting.remove(&next) {
+                let (read, outcomes) = judged?;
+                each(read, outcomes)?;
+                next += 1;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// One product as a preview shows it.

@@ -2,9 +2,10 @@
 //! and written batch by batch. Rejected products are skipped and reported; the summary carries
 //! the counts, the first issues, and the cursor the next delta starts from.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -105,13 +106,15 @@ pub fn judge(
         .collect())
 }
 
-/// Renders accepted items group by group into `buf`, counting into `summary`.
+/// Renders accepted items group by group into `buf`, counting into `summary`; returns the
+/// rendered items, so the thread that made them can free them.
 fn render_outcomes(
     renderer: &mut dyn Renderer,
     outcomes: Vec<Outcome>,
     summary: &mut Summary,
     buf: &mut Vec<u8>,
-) {
+) -> Vec<Item> {
+    let mut spent = Vec::with_capacity(outcomes.len());
     let mut group: Vec<Item> = Vec::new();
     for outcome in outcomes {
         match outcome {
@@ -122,7 +125,7 @@ fn render_outcomes(
                     .is_some_and(|g| g.group.is_none() || g.group != item.group)
                 {
                     renderer.group(buf, &group);
-                    group.clear();
+                    spent.append(&mut group);
                 }
                 summary.exported += 1;
                 group.push(item);
@@ -137,7 +140,9 @@ fn render_outcomes(
     }
     if !group.is_empty() {
         renderer.group(buf, &group);
+        spent.append(&mut group);
     }
+    spent
 }
 
 /// Writes a full feed (`since` None) or a delta after `since` to `out`.
@@ -177,11 +182,11 @@ pub fn export(
             let wanted = Wanted::of(def, &structure);
             judged_in_order(catalog, &structure, def, &wanted, |read_now, outcomes| {
                 read += read_now;
-                render_outcomes(renderer.as_mut(), outcomes, &mut summary, &mut buf);
+                let spent = render_outcomes(renderer.as_mut(), outcomes, &mut summary, &mut buf);
                 out.write_all(&buf).map_err(io_error)?;
                 buf.clear();
                 progress(read, total);
-                Ok(())
+                Ok(spent)
             })?;
         }
         Some(since) => {
@@ -216,68 +221,76 @@ pub fn export(
     Ok(summary)
 }
 
+/// A batch's judgement: how many products were read, their outcomes, and where the worker
+/// that judged them takes the rendered items back to free them.
+type Judged = Result<(u64, Vec<Outcome>, mpsc::Sender<Vec<Item>>)>;
+
 /// Every product of the catalog in id order, judged batch by batch, handed to `each` in order.
 /// One thread reads batches, workers on every core parse and judge them (the bulk of the CPU),
-/// and the caller renders them in the order read.
+/// and the caller renders them in the order read. Each batch gets its own slot for its result,
+/// queued in reading order, so at most a few batches are in flight whatever the workers' pace.
+/// Items go back to the worker that made them to be freed there: freed on the rendering thread
+/// instead, the allocator kept up to twice the memory of a single-threaded export.
 fn judged_in_order(
     catalog: &Catalog,
     structure: &Structure,
     def: &ChannelDefinition,
     wanted: &Wanted,
-    mut each: impl FnMut(u64, Vec<Outcome>) -> Result<()>,
+    mut each: impl FnMut(u64, Vec<Outcome>) -> Result<Vec<Item>>,
 ) -> Result<()> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     std::thread::scope(|scope| -> Result<()> {
-        let (raw_tx, raw_rx) = mpsc::sync_channel::<(u64, Result<RawBatch>)>(workers);
-        // Shared by the workers; gone with the last of them, which stops the reader.
-        let raw_rx = Arc::new(Mutex::new(raw_rx));
-        let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Result<(u64, Vec<Outcome>)>)>(workers);
+        let (jobs_tx, jobs_rx) = mpsc::sync_channel::<(Result<RawBatch>, SyncSender<Judged>)>(1);
+        // Shared by the workers; gone with the last of them.
+        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        let (order_tx, order_rx) = mpsc::sync_channel::<Receiver<Judged>>(workers);
         let reader_wanted = wanted.clone();
         scope.spawn(move || {
             let mut scan = FullScan::new(catalog, reader_wanted);
-            for seq in 0.. {
+            loop {
                 let next = match scan.next_raw() {
                     Ok(Some(batch)) => Ok(batch),
                     Ok(None) => break,
                     Err(e) => Err(e),
                 };
                 let failed = next.is_err();
-                if raw_tx.send((seq, next)).is_err() || failed {
+                let (slot, result) = mpsc::sync_channel(1);
+                if order_tx.send(result).is_err() || jobs_tx.send((next, slot)).is_err() || failed {
                     break;
                 }
             }
         });
         for _ in 0..workers {
-            let (raw_rx, done_tx) = (Arc::clone(&raw_rx), done_tx.clone());
+            let jobs_rx = Arc::clone(&jobs_rx);
             scope.spawn(move || {
+                let (trash_tx, trash) = mpsc::channel::<Vec<Item>>();
                 loop {
-                    let received = raw_rx
+                    trash.try_iter().for_each(drop);
+                    let job = jobs_rx
                         .lock()
                         .map_err(|_| ())
-                        .and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((seq, raw)) = received else {
+                        .and_then(|jobs| jobs.recv().map_err(|_| ()));
+                    let Ok((raw, slot)) = job else {
                         break;
                     };
                     let judged = raw.and_then(|raw| raw.parse(wanted)).and_then(|batch| {
                         let outcomes = judge(catalog, structure, def, &batch)?;
-                        Ok((batch.products.len() as u64, outcomes))
+                        Ok((batch.products.len() as u64, outcomes, trash_tx.clone()))
                     });
-                    if done_tx.send((seq, judged)).is_err() {
-                        break;
-                    }
+                    // The caller stopped early when nobody waits for the slot.
+                    let _ = slot.send(judged);
                 }
             });
         }
-        drop((raw_rx, done_tx));
-        let mut waiting = BTreeMap::new();
-        let mut next = 0;
-        for (seq, judged) in done_rx {
-            waiting.insert(seq, judged);
-            while let Some(judged) = waiting.remove(&next) {
-                let (read, outcomes) = judged?;
-                each(read, outcomes)?;
-                next += 1;
-            }
+        drop(jobs_rx);
+        for result in order_rx {
+            let judged = result
+                .recv()
+                .map_err(|_| Error::Internal("an export worker stopped".into()))?;
+            let (read, outcomes, trash) = judged?;
+            let spent = each(read, outcomes)?;
+            // A worker that already stopped hands the items back; they are freed here.
+            let _ = trash.send(spent);
         }
         Ok(())
     })

@@ -572,7 +572,12 @@ impl<'r, 'a> Pass<'r, 'a> {
                             .zip(valid)
                             .filter_map(|(r, i)| Some((r.id?, hashes[*i])))
                             .collect();
-                        row_hashes::record(conn, source, &applied)
+                        let created = results
+                            .iter()
+                            .filter(|r| r.status == ItemStatus::Created)
+                            .filter_map(|r| r.id)
+                            .collect();
+                        row_hashes::record(conn, source, &applied, &created)
                     };
                     written(catalog.upsert_products_then(&patches, self.run.origin, remember)?)
                 };

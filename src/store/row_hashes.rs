@@ -27,18 +27,30 @@ pub fn of_source(conn: &mut Conn<'_>, source: &str) -> Result<HashSet<RowHash>> 
         .collect())
 }
 
-/// Records the rows products took in from a source, replacing what the source gave before.
-pub fn record(conn: &mut Conn<'_>, source: &str, rows: &[(i64, RowHash)]) -> Result<()> {
+/// Records the rows products took in from a source, replacing what the source gave before;
+/// `created` products have nothing to replace.
+pub fn record(
+    conn: &mut Conn<'_>,
+    source: &str,
+    rows: &[(i64, RowHash)],
+    created: &HashSet<i64>,
+) -> Result<()> {
     // Three bound values per row: well under SQLite's limit of 32,766 per statement. Diesel
     // has no batch upsert on SQLite, so what the source gave before is deleted first.
     for chunk in rows.chunks(IN_CHUNK) {
-        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        on!(conn, |c| diesel::delete(
-            hashes::table
-                .filter(hashes::source.eq(source))
-                .filter(hashes::product_id.eq_any(&ids))
-        )
-        .execute(c))?;
+        let ids: Vec<i64> = chunk
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| !created.contains(id))
+            .collect();
+        if !ids.is_empty() {
+            on!(conn, |c| diesel::delete(
+                hashes::table
+                    .filter(hashes::source.eq(source))
+                    .filter(hashes::product_id.eq_any(&ids))
+            )
+            .execute(c))?;
+        }
         let values: Vec<_> = chunk
             .iter()
             .map(|(id, hash)| {

@@ -559,7 +559,12 @@ fn write(
     let mut events = Vec::with_capacity(candidates.len());
     let mut created = Vec::new();
     let mut updated = Vec::new();
+    // The value documents are large trees; they are freed on another thread, not while this
+    // transaction holds the write lock.
+    let mut spent = Vec::with_capacity(candidates.len());
     for mut c in candidates {
+        spent.push((std::mem::take(&mut c.next.values), c.current.take()));
+        let current = spent.last().and_then(|(_, current)| current.as_ref());
         let (code, fields) = (c.next.sku.clone(), std::mem::take(&mut c.fields));
         let event = move |operation| Event {
             entity: "product".into(),
@@ -567,7 +572,7 @@ fn write(
             operation,
             fields,
         };
-        match &c.current {
+        match current {
             Some(current) => {
                 let version = current.version + 1;
                 events.push(event(Operation::Update));
@@ -623,6 +628,7 @@ fn write(
             }
         }
     }
+    std::thread::spawn(move || drop(spent));
     let ids = store::products::insert(conn, &new_rows)?;
     let new_ids: BTreeSet<i64> = ids.values().copied().collect();
     for (index, key, product_categories, unique_values) in created {

@@ -458,24 +458,9 @@ pub fn referenced_assets(structure: &Structure, doc: &ValueDoc) -> BTreeSet<Stri
         .collect()
 }
 
-/// Every value of the given attributes in a document, in any scope and locale; walks whichever
-/// is shorter, the document or the list.
-fn values_of<'a>(
-    doc: &'a ValueDoc,
-    attributes: &'a [String],
-) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
-    let slots = |scopes: &'a BTreeMap<String, BTreeMap<String, Value>>| {
-        scopes.values().flat_map(BTreeMap::values)
-    };
-    if doc.len() <= attributes.len() {
-        Box::new(
-            doc.iter()
-                .filter(|(code, _)| attributes.iter().any(|a| a == *code))
-                .flat_map(move |(_, scopes)| slots(scopes)),
-        )
-    } else {
-        Box::new(attributes.iter().filter_map(|a| doc.get(a)).flat_map(slots))
-    }
+/// Every value of the given attributes in a document, in any scope and locale.
+fn values_of<'a>(doc: &'a ValueDoc, attributes: &'a [String]) -> impl Iterator<Item = &'a Value> {
+    values::flatten_only(doc, attributes).map(|v| v.data)
 }
 
 /// The fields that differ between two states of a product; empty when nothing changed.

@@ -469,36 +469,45 @@ pub struct FlatValue<'a> {
 }
 
 pub fn flatten(doc: &ValueDoc) -> impl Iterator<Item = FlatValue<'_>> {
-    doc.iter().flat_map(|(attribute, scopes)| {
-        scopes.iter().flat_map(move |(scope, locales)| {
-            locales.iter().map(move |(locale, data)| FlatValue {
-                attribute,
-                scope,
-                locale,
-                data,
-            })
-        })
-    })
+    doc.iter()
+        .flat_map(|(attribute, scopes)| slots(attribute, scopes))
 }
 
-/// The values of the given attributes only, in any scope and locale.
+/// The values of the given attributes only, in any scope and locale; walks whichever is
+/// shorter, the document or the list.
 pub fn flatten_only<'a>(
     doc: &'a ValueDoc,
     attributes: &'a [String],
+) -> Box<dyn Iterator<Item = FlatValue<'a>> + 'a> {
+    if doc.len() <= attributes.len() {
+        Box::new(
+            doc.iter()
+                .filter(|(code, _)| attributes.contains(code))
+                .flat_map(|(attribute, scopes)| slots(attribute, scopes)),
+        )
+    } else {
+        Box::new(
+            attributes
+                .iter()
+                .filter_map(|a| doc.get_key_value(a))
+                .flat_map(|(attribute, scopes)| slots(attribute, scopes)),
+        )
+    }
+}
+
+/// Every value of one attribute's entry in a document.
+fn slots<'a>(
+    attribute: &'a str,
+    scopes: &'a BTreeMap<String, BTreeMap<String, Value>>,
 ) -> impl Iterator<Item = FlatValue<'a>> {
-    attributes
-        .iter()
-        .filter_map(|a| doc.get_key_value(a))
-        .flat_map(|(attribute, scopes)| {
-            scopes.iter().flat_map(move |(scope, locales)| {
-                locales.iter().map(move |(locale, data)| FlatValue {
-                    attribute,
-                    scope,
-                    locale,
-                    data,
-                })
-            })
+    scopes.iter().flat_map(move |(scope, locales)| {
+        locales.iter().map(move |(locale, data)| FlatValue {
+            attribute,
+            scope,
+            locale,
+            data,
         })
+    })
 }
 
 /// Whether a stored value is visible when reading in `channel` and `locale` (None: every one).

@@ -120,6 +120,7 @@ impl Run<'_> {
             &profile,
             &feed.facts,
             &self.assets,
+            !self.dry_run,
         )
         .map_err(fail)?;
         if profile.all_or_nothing && !self.dry_run {
@@ -193,7 +194,7 @@ impl Run<'_> {
 struct Mapped {
     records: Vec<StringRecord>,
     rows: Vec<MappedRow>,
-    /// Each record's digest.
+    /// Each record's digest; empty in passes that neither skip nor remember rows.
     hashes: Vec<RowHash>,
     /// Rows left out as already applied: unchanged.
     skipped: i64,
@@ -257,6 +258,8 @@ impl<'r, 'a> Pass<'r, 'a> {
         let mapper = self.mapper;
         let digests = self.digests;
         let skip_known = self.skips_known_rows();
+        // Digests are for skipping rows and for remembering those a commit applies.
+        let with_digests = skip_known || !self.dry_run;
         std::thread::scope(|scope| {
             let (batches, incoming) = std::sync::mpsc::sync_channel::<Result<Mapped>>(2);
             let reader = scope.spawn(move || {
@@ -279,16 +282,17 @@ impl<'r, 'a> Pass<'r, 'a> {
                     if batch.is_empty() {
                         return;
                     }
-                    let mut hashes = parallel::map(&batch, |record| digests.of(record));
                     let read = batch.len();
-                    if skip_known {
-                        let fresh: Vec<bool> =
-                            hashes.iter().map(|h| !digests.is_known(h)).collect();
-                        let mut keep = fresh.iter();
-                        batch.retain(|_| *keep.next().unwrap_or(&true));
-                        let mut keep = fresh.iter();
-                        hashes.retain(|_| *keep.next().unwrap_or(&true));
-                    }
+                    let (batch, hashes): (Vec<StringRecord>, Vec<RowHash>) = if with_digests {
+                        let hashes = parallel::map(&batch, |record| digests.of(record));
+                        batch
+                            .into_iter()
+                            .zip(hashes)
+                            .filter(|(_, hash)| !skip_known || !digests.is_known(hash))
+                            .unzip()
+                    } else {
+                        (batch, Vec::new())
+                    };
                     let rows = parallel::map(&batch, |record| mapper.map(record));
                     let mapped = Mapped {
                         skipped: (read - batch.len()) as i64,

@@ -25,20 +25,24 @@ pub struct Digests {
 }
 
 impl Digests {
-    /// The digests the store holds for this source, under this run's context.
+    /// This run's context, and the digests the store holds for this source when the run may
+    /// skip rows (`skipping`; a dry run reads every row).
     pub fn load(
         catalog: &Catalog,
         supplier: Option<&str>,
         profile: &Profile,
         facts: &FileFacts,
         assets: &HashMap<String, String>,
+        skipping: bool,
     ) -> Result<Digests> {
         let source = supplier.unwrap_or_default().to_string();
         let (structure_version, known) = catalog.db().read(|conn| {
-            Ok((
-                crate::store::structure::version(conn)?,
-                row_hashes::of_source(conn, &source)?,
-            ))
+            let known = if skipping {
+                row_hashes::of_source(conn, &source)?
+            } else {
+                HashSet::new()
+            };
+            Ok((crate::store::structure::version(conn)?, known))
         })?;
         let mut files: Vec<_> = assets.iter().collect();
         files.sort();

@@ -4,7 +4,6 @@
 use super::in_use::refuse_if_held;
 use super::{Catalog, now};
 use crate::assets::AssetError;
-use crate::catalog::AttributeType;
 use crate::catalog::product::FieldChange;
 use crate::error::{Error, ErrorCode, FieldError, Result};
 use crate::store::assets::AssetRow;
@@ -56,12 +55,7 @@ impl Catalog {
         crate::assets::store::validate_hash(hash).map_err(asset_error)?;
         let structure = self.structure()?;
         let wanted = ValueMatch {
-            attributes: structure
-                .attributes
-                .values()
-                .filter(|a| matches!(a.kind, AttributeType::Image | AttributeType::File))
-                .map(|a| a.code.clone())
-                .collect(),
+            attributes: structure.asset_attributes().to_vec(),
             leaf: Some(hash.to_owned()),
         };
         self.db().write(|conn| {

@@ -628,7 +628,8 @@ fn write(
             }
         }
     }
-    std::thread::spawn(move || drop(spent));
+    // Without a thread to spare, the closure and what it holds are dropped right here.
+    let _ = std::thread::Builder::new().spawn(move || drop(spent));
     let ids = store::products::insert(conn, &new_rows)?;
     let new_ids: BTreeSet<i64> = ids.values().copied().collect();
     for (index, key, product_categories, unique_values) in created {

@@ -102,6 +102,27 @@ impl TestApp {
         Some(TestApp::finish(config, dir, Some(pg)))
     }
 
+    /// The same node restarted: its state closed, then opened again on the same data
+    /// directory and database.
+    pub fn restart(self) -> TestApp {
+        let TestApp {
+            state,
+            config,
+            admin,
+            _dir,
+            _pg,
+        } = self;
+        drop(state);
+        let state = AppState::open(config.clone()).unwrap();
+        TestApp {
+            state,
+            config,
+            admin,
+            _dir,
+            _pg,
+        }
+    }
+
     /// A second node on the same database, as behind a load balancer.
     pub fn second_node(&self) -> AppState {
         let dir = TempDir::new().unwrap();

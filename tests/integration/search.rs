@@ -566,17 +566,11 @@ async fn resumes_after_a_restart(app: TestApp) {
     let before = app.state.search.position();
     let index = app.state.search.index().name.clone();
     // The same node again: the index and its position come back from disk, no rebuild.
-    let TestApp {
-        state,
-        config,
-        admin,
-        ..
-    } = app;
-    drop(state);
-    let state = pim::app::AppState::open(config).unwrap();
+    let app = app.restart();
+    let (state, admin) = (&app.state, &app.admin);
     assert_eq!(state.search.position(), before);
     assert_eq!(state.search.index().name, index);
-    let r = gql_on(&state, Some(&admin), SEARCH, json!({"text": "kettle"})).await;
+    let r = gql_on(state, Some(admin), SEARCH, json!({"text": "kettle"})).await;
     assert_eq!(r["data"]["search"]["total"], 1, "{r:#}");
 }
 

@@ -237,13 +237,6 @@ async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
     .await;
     let started = std::time::Instant::now();
     loop {
-        let r = app
-            .data(
-                SEARCH,
-                json!({"filters": {"skus": ["SHIRT-3"]}, "facets": facets}),
-            )
-            .await["search"]
-            .clone();
         let polo = app
             .data(
                 r#"{ search(text: "polo", locale: "en_US") { total } }"#,
@@ -251,7 +244,16 @@ async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
             )
             .await;
         if polo["search"]["total"] == 1 {
-            // SHIRT-3 was re-read with its new quality; the other two wait for the job to end.
+            // Asked once the write is searchable (asked before, it could see the index just
+            // before the refresh): SHIRT-3 was re-read with its new quality; the other two wait
+            // for the job to end.
+            let r = app
+                .data(
+                    SEARCH,
+                    json!({"filters": {"skus": ["SHIRT-3"]}, "facets": facets}),
+                )
+                .await["search"]
+                .clone();
             assert_eq!(facet(&r, 0), pairs(&[("100", 1)]));
             break;
         }
@@ -269,14 +271,8 @@ async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
     );
 
     // A restart remembers what waits; the end of the job lets it through.
-    let crate::common::TestApp {
-        state,
-        config,
-        admin,
-        ..
-    } = app;
-    drop(state);
-    let state = pim::app::AppState::open(config).unwrap();
+    let app = app.restart();
+    let (state, admin) = (&app.state, &app.admin);
     state
         .catalog
         .db()
@@ -289,7 +285,7 @@ async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
             .wait_for(head, std::time::Duration::from_secs(10)),
         "the deferred products were not refreshed"
     );
-    let r = crate::common::gql_on(&state, Some(&admin), SEARCH, json!({"facets": facets})).await;
+    let r = crate::common::gql_on(state, Some(admin), SEARCH, json!({"facets": facets})).await;
     assert_eq!(
         facet(&r["data"]["search"], 0),
         pairs(&[("100", 3)]),

@@ -15,6 +15,7 @@ use super::progress;
 use crate::app::AppState;
 use crate::catalog::product::{ModelPatch, ProductPatch};
 use crate::generate::{self, csv_feed::FeedWriter};
+use crate::service::products::PreparedProducts;
 use crate::store::changes::Origin;
 
 #[derive(clap::Args, Debug)]
@@ -109,23 +110,59 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         }
         Ok(())
     });
-    for batch in incoming {
-        if !args.csv_only {
-            let t = Instant::now();
-            if !batch.models.is_empty() {
-                let results = catalog.upsert_models(&batch.models, &origin)?;
-                models_written += results.iter().filter(|r| !r.is_rejected()).count();
-                report_rejections(&results)?;
-            }
-            if !args.models_only {
-                let results = catalog.upsert_products(&batch.products, &origin)?;
-                rejected += results.iter().filter(|r| r.is_rejected()).count();
-                written += results.len();
-                report_rejections(&results)?;
-            }
-            write_time += t.elapsed();
+    if args.csv_only {
+        for batch in incoming {
+            bar.set_position(batch.end);
         }
-        bar.set_position(batch.end);
+    } else {
+        let t = Instant::now();
+        let models_only = args.models_only;
+        let origin = &origin;
+        // Preparing the next batch (its models written, its products read and evaluated) on
+        // another thread overlaps with committing this one; the write path checks under its
+        // lock that nothing a prepared batch read has moved on.
+        thread::scope(|scope| -> anyhow::Result<()> {
+            let (ready, prepared) = mpsc::sync_channel::<anyhow::Result<Ready>>(1);
+            scope.spawn(move || {
+                for batch in incoming {
+                    let outcome = (|| -> anyhow::Result<Ready> {
+                        let mut models = 0;
+                        if !batch.models.is_empty() {
+                            let results = catalog.upsert_models(&batch.models, origin)?;
+                            models = results.iter().filter(|r| !r.is_rejected()).count();
+                            report_rejections(&results)?;
+                        }
+                        let products = if models_only {
+                            None
+                        } else {
+                            Some(catalog.prepare_products(batch.products)?)
+                        };
+                        Ok(Ready {
+                            end: batch.end,
+                            models,
+                            products,
+                        })
+                    })();
+                    let failed = outcome.is_err();
+                    if ready.send(outcome).is_err() || failed {
+                        return; // the committing side stopped, or this side did
+                    }
+                }
+            });
+            for item in prepared {
+                let item = item?;
+                models_written += item.models;
+                if let Some(products) = item.products {
+                    let results = catalog.commit_products(products, origin, |_, _| Ok(()))?;
+                    rejected += results.iter().filter(|r| r.is_rejected()).count();
+                    written += results.len();
+                    report_rejections(&results)?;
+                }
+                bar.set_position(item.end);
+            }
+            Ok(())
+        })?;
+        write_time = t.elapsed();
     }
     producer
         .join()
@@ -150,6 +187,13 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A batch whose models are written and whose products are evaluated, ready to commit.
+struct Ready {
+    end: u64,
+    models: usize,
+    products: Option<PreparedProducts<'static>>,
 }
 
 struct Batch {

@@ -108,6 +108,12 @@ impl Catalog {
 
     /// The current structure; reloaded when another node (or this one) changed it.
     pub fn structure(&self) -> Result<Arc<Structure>> {
+        Ok(self.versioned_structure()?.1)
+    }
+
+    /// The current structure with its version, which the write path checks again under the
+    /// write lock.
+    pub(crate) fn versioned_structure(&self) -> Result<(i64, Arc<Structure>)> {
         let due = {
             let mut last = self.last_check.lock().expect("structure check lock");
             let due = last.elapsed() >= STRUCTURE_CHECK_INTERVAL;
@@ -122,12 +128,8 @@ impl Catalog {
                 self.reload_structure()?;
             }
         }
-        Ok(self
-            .snapshot
-            .read()
-            .expect("structure lock")
-            .structure
-            .clone())
+        let snapshot = self.snapshot.read().expect("structure lock");
+        Ok((snapshot.version, snapshot.structure.clone()))
     }
 
     fn reload_structure(&self) -> Result<Arc<Structure>> {

@@ -2,7 +2,9 @@
 //! catalog, unchanged items skipped, and the rest written with their change events in one
 //! transaction. One bad item is reported and never blocks the others.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -96,6 +98,49 @@ struct Work<'a> {
     parent: Option<&'a StoredModel>,
 }
 
+/// A batch evaluated outside the write lock, against the catalog as it was read then. Committing
+/// it checks, under the lock, that nothing it read has moved on, and evaluates it again if it
+/// has; so a caller can prepare its next batch while this one commits.
+pub struct PreparedProducts<'p> {
+    patches: Cow<'p, [ProductPatch]>,
+    structure: Arc<Structure>,
+    structure_version: i64,
+    with_quality: bool,
+    results: Vec<ItemResult>,
+    candidates: Vec<Candidate>,
+    read: ReadSet,
+}
+
+/// What evaluating a batch read of the stored catalog: the versions it was evaluated against.
+#[derive(Debug, Default)]
+struct ReadSet {
+    keys: Vec<String>,
+    /// sku key → (id, version) of the products that existed.
+    products: BTreeMap<String, (i64, i64)>,
+    model_codes: Vec<String>,
+    /// code → (id, version) of the parent models that existed.
+    models: BTreeMap<String, (i64, i64)>,
+    /// id → version of the models (and their parents) the products' quality inherits from.
+    ancestors: BTreeMap<i64, i64>,
+}
+
+impl ReadSet {
+    /// Whether the store, as this transaction sees it, still holds what was read.
+    fn still_current(&self, conn: &mut Conn<'_>) -> Result<bool> {
+        if store::products::versions_by_sku_keys(conn, &self.keys)? != self.products {
+            return Ok(false);
+        }
+        if !self.model_codes.is_empty()
+            && store::models::versions_by_codes(conn, &self.model_codes)? != self.models
+        {
+            return Ok(false);
+        }
+        let ancestors: Vec<i64> = self.ancestors.keys().copied().collect();
+        Ok(ancestors.is_empty()
+            || store::models::versions_by_ids(conn, &ancestors)? == self.ancestors)
+    }
+}
+
 impl Catalog {
     /// Creates or updates products; returns one result per patch, in order.
     pub fn upsert_products(
@@ -114,39 +159,98 @@ impl Catalog {
         origin: &Origin,
         then: impl Fn(&mut Conn<'_>, &[ItemResult]) -> Result<()>,
     ) -> Result<Vec<ItemResult>> {
+        let prepared = self.prepare_products(patches)?;
+        self.commit_products(prepared, origin, then)
+    }
+
+    /// The first half of `upsert_products_then`: reads what the batch touches and evaluates
+    /// it (validation, diff, serialisation, quality) without taking the write lock.
+    pub fn prepare_products<'p>(
+        &self,
+        patches: impl Into<Cow<'p, [ProductPatch]>>,
+    ) -> Result<PreparedProducts<'p>> {
+        let patches = patches.into();
+        let (structure_version, structure) = self.versioned_structure()?;
+        let with_quality = self.quality_on_write();
+        let mut results = initial_results(&patches);
+        let (candidates, read) = self.db().read_beside_writes(|conn| {
+            evaluate_batch(conn, &structure, &patches, &mut results, with_quality)
+        })?;
+        Ok(PreparedProducts {
+            patches,
+            structure,
+            structure_version,
+            with_quality,
+            results,
+            candidates,
+            read,
+        })
+    }
+
+    /// The second half: under the write lock, checks what `prepare_products` read (evaluating
+    /// the batch again if another writer changed it), checks unique values, axes and
+    /// references, writes, then runs `then` in the same transaction.
+    pub fn commit_products(
+        &self,
+        mut prepared: PreparedProducts<'_>,
+        origin: &Origin,
+        then: impl Fn(&mut Conn<'_>, &[ItemResult]) -> Result<()>,
+    ) -> Result<Vec<ItemResult>> {
         let mut attempt = 0;
         loop {
-            match self.try_upsert_products(patches, origin, &then) {
+            match self.try_commit_products(&mut prepared, origin, &then) {
+                Ok(Some(results)) => return Ok(results),
+                // The structure changed after the batch was evaluated: evaluate it again.
+                Ok(None) if attempt < 3 => {
+                    self.reload_structure()?;
+                }
+                Ok(None) => {
+                    return Err(Error::Unavailable(
+                        "the catalog structure kept changing while this batch was written; \
+                         send it again"
+                            .into(),
+                    ));
+                }
                 // A concurrent writer on PostgreSQL took a unique value or axis combination
                 // between our check and our write; checking again reports it properly.
                 Err(Error::Database(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                ))) if attempt < 3 => attempt += 1,
-                other => return other,
+                ))) if attempt < 3 => {}
+                Err(e) => return Err(e),
             }
+            attempt += 1;
+            prepared = self.prepare_products(prepared.patches)?;
         }
     }
 
-    fn try_upsert_products(
+    fn try_commit_products(
         &self,
-        patches: &[ProductPatch],
+        prepared: &mut PreparedProducts<'_>,
         origin: &Origin,
         then: &impl Fn(&mut Conn<'_>, &[ItemResult]) -> Result<()>,
-    ) -> Result<Vec<ItemResult>> {
-        let structure = self.structure()?;
-        let mut results = initial_results(patches);
+    ) -> Result<Option<Vec<ItemResult>>> {
         self.db().write(|conn| {
-            let candidates = prepare(
-                conn,
-                &structure,
-                patches,
-                &mut results,
-                self.quality_on_write(),
-            )?;
-            write(conn, &structure, candidates, &mut results, origin)?;
-            then(conn, &results)?;
-            Ok(results)
+            if store::structure::version(conn)? != prepared.structure_version {
+                return Ok(None);
+            }
+            let p = &mut *prepared;
+            if !p.read.still_current(conn)? {
+                // Another writer changed what the batch was evaluated against.
+                p.results = initial_results(&p.patches);
+                (p.candidates, p.read) = evaluate_batch(
+                    conn,
+                    &p.structure,
+                    &p.patches,
+                    &mut p.results,
+                    p.with_quality,
+                )?;
+            }
+            let mut candidates = std::mem::take(&mut p.candidates);
+            check_batch(conn, &p.structure, &mut candidates, &mut p.results)?;
+            write(conn, &p.structure, candidates, &mut p.results, origin)?;
+            then(conn, &p.results)?;
+            Ok(Some(std::mem::take(&mut p.results)))
         })
     }
 
@@ -202,7 +306,8 @@ pub(super) fn preview(
     patches: &[ProductPatch],
 ) -> Result<Vec<(ItemResult, Vec<product::FieldChange>)>> {
     let mut results = initial_results(patches);
-    let candidates = prepare(conn, structure, patches, &mut results, false)?;
+    let (mut candidates, _) = evaluate_batch(conn, structure, patches, &mut results, false)?;
+    check_batch(conn, structure, &mut candidates, &mut results)?;
     let mut changes: Vec<Vec<product::FieldChange>> = vec![Vec::new(); patches.len()];
     for c in candidates {
         results[c.index].status = if c.current.is_some() {
@@ -215,30 +320,46 @@ pub(super) fn preview(
     Ok(results.into_iter().zip(changes).collect())
 }
 
-/// Applies every patch against the stored state and returns those that change something.
-fn prepare(
+/// Applies every patch against the stored state and returns those that change something, with
+/// their quality, and what was read to evaluate them.
+fn evaluate_batch(
     conn: &mut Conn<'_>,
     structure: &Structure,
     patches: &[ProductPatch],
     results: &mut [ItemResult],
     with_quality: bool,
-) -> Result<Vec<Candidate>> {
+) -> Result<(Vec<Candidate>, ReadSet)> {
     let keys: Vec<String> = patches.iter().map(|p| sku_key(&p.sku)).collect();
     let mut existing: HashMap<String, StoredProduct> =
         store::products::find_by_sku_keys(conn, &keys)?
             .into_iter()
             .map(|p| (sku_key(&p.product.sku), p))
             .collect();
-    let parent_codes: BTreeSet<String> = patches
+    let parent_codes: Vec<String> = patches
         .iter()
         .zip(&keys)
         .filter_map(|(p, key)| target_parent(p, existing.get(key)))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
         .collect();
-    let models: HashMap<String, StoredModel> =
-        store::models::find_by_codes(conn, &parent_codes.into_iter().collect::<Vec<_>>())?
-            .into_iter()
-            .map(|m| (m.model.code.clone(), m))
-            .collect();
+    let models: HashMap<String, StoredModel> = store::models::find_by_codes(conn, &parent_codes)?
+        .into_iter()
+        .map(|m| (m.model.code.clone(), m))
+        .collect();
+    let mut read = ReadSet {
+        products: existing
+            .iter()
+            .map(|(key, p)| (key.clone(), (p.id, p.version)))
+            .collect(),
+        models: models
+            .iter()
+            .map(|(code, m)| (code.clone(), (m.id, m.version)))
+            .collect(),
+        model_codes: parent_codes,
+        keys,
+        ancestors: BTreeMap::new(),
+    };
+    let keys = &read.keys;
 
     let mut work = Vec::with_capacity(patches.len());
     for (i, patch) in patches.iter().enumerate() {
@@ -269,8 +390,7 @@ fn prepare(
             parent,
         });
     }
-    // Validation, diffing and serialisation are pure CPU: they run on every core while this
-    // transaction holds the write lock.
+    // Validation, diffing and serialisation are pure CPU: they run on every core.
     let evaluated = parallel::map(&work, |w| evaluate(structure, w));
     let mut candidates = Vec::new();
     for (w, outcome) in work.into_iter().zip(evaluated) {
@@ -283,25 +403,36 @@ fn prepare(
             }
         }
     }
-    check_unique_values(conn, &mut candidates, results)?;
-    check_axes(conn, &mut candidates, results)?;
-    check_references(conn, structure, &mut candidates, results)?;
     if with_quality {
-        attach_quality(conn, structure, &mut candidates)?;
+        read.ancestors = attach_quality(conn, structure, &mut candidates)?;
     } else {
         for c in &mut candidates {
             c.quality = "{}".into();
         }
     }
-    Ok(candidates)
+    Ok((candidates, read))
 }
 
-/// Completeness and rule issues of every candidate, as they will be stored.
+/// The checks that need the write lock: unique values, axis combinations and references
+/// against what is stored now.
+fn check_batch(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    candidates: &mut Vec<Candidate>,
+    results: &mut [ItemResult],
+) -> Result<()> {
+    check_unique_values(conn, candidates, results)?;
+    check_axes(conn, candidates, results)?;
+    check_references(conn, structure, candidates, results)
+}
+
+/// Completeness and rule issues of every candidate, as they will be stored; returns the
+/// versions of the models they were judged with.
 fn attach_quality(
     conn: &mut Conn<'_>,
     structure: &Structure,
     candidates: &mut [Candidate],
-) -> Result<()> {
+) -> Result<BTreeMap<i64, i64>> {
     let items: Vec<quality::Assessing<'_>> = candidates
         .iter()
         .map(|c| quality::Assessing {
@@ -311,11 +442,12 @@ fn attach_quality(
             values: &c.next.values,
         })
         .collect();
-    let qualities = quality::assess_many(conn, structure, &items)?;
+    let models = quality::models_of(conn, &items)?;
+    let qualities = quality::assess_with(conn, structure, &items, &models)?;
     for (c, q) in candidates.iter_mut().zip(qualities) {
         c.quality = q;
     }
-    Ok(())
+    Ok(models.values().map(|m| (m.id, m.version)).collect())
 }
 
 fn evaluate(structure: &Structure, w: &Work<'_>) -> Result<Evaluated> {

@@ -10,6 +10,7 @@ use crate::catalog::{Structure, ValueDoc};
 use crate::error::Result;
 use crate::quality::completeness::assess;
 use crate::quality::rules::Subject;
+use crate::store::models::StoredModel;
 use crate::store::{self, Conn};
 
 /// What the quality of one product is computed from.
@@ -46,22 +47,39 @@ pub(crate) fn assess_many(
     structure: &Structure,
     items: &[Assessing<'_>],
 ) -> Result<Vec<String>> {
+    let models = models_of(conn, items)?;
+    assess_with(conn, structure, items, &models)
+}
+
+/// The models (with their ancestors) these products inherit from.
+pub(crate) fn models_of(
+    conn: &mut Conn<'_>,
+    items: &[Assessing<'_>],
+) -> Result<HashMap<i64, StoredModel>> {
     let parents: Vec<i64> = items
         .iter()
         .filter_map(|i| i.parent_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let models = if parents.is_empty() {
-        HashMap::new()
-    } else {
-        store::models::find_with_ancestors(conn, &parents)?
-    };
+    if parents.is_empty() {
+        return Ok(HashMap::new());
+    }
+    store::models::find_with_ancestors(conn, &parents)
+}
+
+/// As `assess_many`, with the models already read by `models_of`.
+pub(crate) fn assess_with(
+    conn: &mut Conn<'_>,
+    structure: &Structure,
+    items: &[Assessing<'_>],
+    models: &HashMap<i64, StoredModel>,
+) -> Result<Vec<String>> {
     // Variant products are judged on what they show: their own values over their models'.
     let inherited: Vec<Option<(ValueDoc, BTreeSet<String>)>> = items
         .iter()
         .map(|item| {
-            let chain = ancestors_of(item.parent_id, &models);
+            let chain = ancestors_of(item.parent_id, models);
             if chain.is_empty() {
                 return None;
             }

@@ -86,6 +86,42 @@ pub fn find_by_ids(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<StoredModel>>
     hydrate(conn, rows)
 }
 
+/// The id and version of each of these model codes that exists.
+pub fn versions_by_codes(
+    conn: &mut Conn<'_>,
+    codes: &[String],
+) -> Result<BTreeMap<String, (i64, i64)>> {
+    let mut found = BTreeMap::new();
+    for chunk in codes.chunks(IN_CHUNK) {
+        let rows: Vec<(String, i64, i64)> = on!(conn, |c| product_models::table
+            .filter(product_models::code.eq_any(chunk))
+            .select((
+                product_models::code,
+                product_models::id,
+                product_models::version
+            ))
+            .load(c))?;
+        found.extend(
+            rows.into_iter()
+                .map(|(code, id, version)| (code, (id, version))),
+        );
+    }
+    Ok(found)
+}
+
+/// The version of each of these model ids that exists.
+pub fn versions_by_ids(conn: &mut Conn<'_>, ids: &[i64]) -> Result<BTreeMap<i64, i64>> {
+    let mut found = BTreeMap::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let rows: Vec<(i64, i64)> = on!(conn, |c| product_models::table
+            .filter(product_models::id.eq_any(chunk))
+            .select((product_models::id, product_models::version))
+            .load(c))?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 /// Models with their ancestors: everything needed to read inherited values for these ids.
 pub fn find_with_ancestors(conn: &mut Conn<'_>, ids: &[i64]) -> Result<HashMap<i64, StoredModel>> {
     let mut found: HashMap<i64, StoredModel> = HashMap::new();

@@ -213,6 +213,26 @@ pub fn find_by_ids(conn: &mut Conn<'_>, ids: &[i64]) -> Result<Vec<StoredProduct
     hydrate(conn, rows)
 }
 
+/// The id and version of each of these case-folded SKUs that exists: what the write path
+/// compares to decide whether a batch evaluated outside the write lock is still current.
+pub fn versions_by_sku_keys(
+    conn: &mut Conn<'_>,
+    keys: &[String],
+) -> Result<BTreeMap<String, (i64, i64)>> {
+    let mut found = BTreeMap::new();
+    for chunk in keys.chunks(IN_CHUNK) {
+        let rows: Vec<(String, i64, i64)> = on!(conn, |c| products::table
+            .filter(products::sku_key.eq_any(chunk))
+            .select((products::sku_key, products::id, products::version))
+            .load(c))?;
+        found.extend(
+            rows.into_iter()
+                .map(|(key, id, version)| (key, (id, version))),
+        );
+    }
+    Ok(found)
+}
+
 /// Which of these case-folded SKUs exist.
 pub fn existing_sku_keys(conn: &mut Conn<'_>, keys: &[String]) -> Result<BTreeSet<String>> {
     let mut found = BTreeSet::new();

@@ -3,6 +3,11 @@
 
 use serde_json::{Value, json};
 
+use pim::catalog::product::{Patch, ProductPatch};
+use pim::catalog::values::ValueInput;
+use pim::service::ItemStatus;
+use pim::store::changes::Origin;
+
 use crate::common::{PRODUCT, TestApp, UPSERT, UPSERT_ONE};
 use crate::conformance;
 
@@ -15,6 +20,7 @@ conformance!(
     sku_lookup_ignores_case,
     delete_is_logged,
     values_filtered_by_locale_and_channel,
+    a_prepared_batch_is_evaluated_again_when_its_products_moved_on,
 );
 
 fn shirt(sku: &str, name: &str) -> Value {
@@ -346,4 +352,81 @@ async fn values_filtered_by_locale_and_channel(app: TestApp) {
     );
     // The description exists only for the webshop channel.
     assert!(!values.iter().any(|v| v["attribute"] == "description"));
+}
+
+fn name_patch(sku: &str, locale: &str, name: &str) -> ProductPatch {
+    ProductPatch {
+        sku: sku.into(),
+        family: Patch::Set("shirts".into()),
+        values: vec![ValueInput {
+            attribute: "name".into(),
+            channel: None,
+            locale: Some(locale.into()),
+            data: json!(name),
+        }],
+        ..ProductPatch::default()
+    }
+}
+
+/// A batch prepared outside the write lock is committed against what is stored by then: a write
+/// between the two is neither lost nor duplicated.
+async fn a_prepared_batch_is_evaluated_again_when_its_products_moved_on(app: TestApp) {
+    app.seed().await;
+    let catalog = &app.state.catalog;
+    let origin = Origin::new("test", "test");
+    catalog
+        .upsert_products(&[name_patch("MOVED-1", "en_US", "First")], &origin)
+        .unwrap();
+
+    // Prepared: an update of MOVED-1 and a creation of MOVED-2.
+    let prepared = catalog
+        .prepare_products(vec![
+            name_patch("MOVED-1", "pl_PL", "Pierwsza"),
+            name_patch("MOVED-2", "en_US", "Second"),
+        ])
+        .unwrap();
+    // Meanwhile another writer changes MOVED-1 and creates MOVED-2.
+    let between = catalog
+        .upsert_products(
+            &[
+                name_patch("MOVED-1", "en_US", "First, renamed"),
+                name_patch("MOVED-2", "en_US", "Second, first written elsewhere"),
+            ],
+            &origin,
+        )
+        .unwrap();
+    assert!(between.iter().all(|r| !r.is_rejected()), "{between:?}");
+
+    let results = catalog
+        .commit_products(prepared, &origin, |_, _| Ok(()))
+        .unwrap();
+    assert_eq!(results[0].status, ItemStatus::Updated, "{results:?}");
+    assert_eq!(results[0].version, Some(3));
+    // MOVED-2 now exists: the prepared creation became an update, not a duplicate.
+    assert_eq!(results[1].status, ItemStatus::Updated, "{results:?}");
+    assert_eq!(results[1].version, Some(2));
+
+    let p = app.data(PRODUCT, json!({"sku": "MOVED-1"})).await;
+    let names: Vec<(String, String)> = p["product"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["attribute"] == "name")
+        .map(|v| {
+            (
+                v["locale"].as_str().unwrap().to_string(),
+                v["data"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        names.contains(&("en_US".into(), "First, renamed".into())),
+        "the write in between was lost: {names:?}"
+    );
+    assert!(
+        names.contains(&("pl_PL".into(), "Pierwsza".into())),
+        "{names:?}"
+    );
+    let p = app.data(PRODUCT, json!({"sku": "MOVED-2"})).await;
+    assert_eq!(p["product"]["version"], 2);
 }

@@ -112,7 +112,7 @@ pub struct PreparedProducts<'p> {
 }
 
 /// What evaluating a batch read of the stored catalog: the versions it was evaluated against.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct ReadSet {
     keys: Vec<String>,
     /// sku key → (id, version) of the products that existed.

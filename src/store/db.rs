@@ -1,9 +1,7 @@
 //! Connections to the one database behind the catalog: embedded SQLite by default, PostgreSQL for
 //! deployments past one machine. Queries are written once and run on either through `with_conn!`.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -12,21 +10,12 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use super::wal::Wal;
 use crate::error::{Error, Result};
 use crate::on;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
-
-/// A SQLite database's write-ahead log, and the gate that keeps the write path's own reads out of
-/// the way of a writer restarting it (`restart_long_wal`).
-pub struct Wal {
-    path: PathBuf,
-    gate: RwLock<()>,
-    /// The log's size at the last restart: a restarted log is written again from its start
-    /// without growing, so it is only restarted again once it outgrows that.
-    restarted_at: AtomicU64,
-}
 
 /// A pool of connections to one of the two backends.
 #[derive(Clone)]
@@ -38,12 +27,24 @@ pub enum Db {
 #[derive(Debug)]
 struct SqlitePragmas;
 
+macro_rules! busy_timeout {
+    () => {
+        "PRAGMA busy_timeout = 15000;"
+    };
+}
+
+/// Restores the busy timeout after a statement that waits less.
+pub(super) const BUSY_TIMEOUT: &str = busy_timeout!();
+
 /// WAL lets readers go on during a write; the busy timeout makes concurrent writers wait instead
 /// of failing; foreign keys are off by default in SQLite. Checkpointing every 128 MiB of WAL
 /// (16,384 pages of 8 KiB) instead of every 8 MiB keeps bulk writes from stalling on it.
-const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 15000; PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+const SQLITE_PRAGMAS: &str = concat!(
+    busy_timeout!(),
+    " PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
      PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-     PRAGMA wal_autocheckpoint = 16384;";
+     PRAGMA wal_autocheckpoint = 16384;"
+);
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(
@@ -93,12 +94,7 @@ impl Db {
                 .map_err(|e| {
                     Error::Unavailable(format!("cannot open sqlite database {path}: {e}"))
                 })?;
-            let wal = Wal {
-                path: PathBuf::from(format!("{path}-wal")),
-                gate: RwLock::new(()),
-                restarted_at: AtomicU64::new(0),
-            };
-            Ok(Db::Sqlite(pool, Arc::new(wal)))
+            Ok(Db::Sqlite(pool, Arc::new(Wal::of(path))))
         }
     }
 
@@ -207,9 +203,9 @@ impl Db {
     /// its next batch, which would otherwise keep a bulk write's log from ever restarting.
     pub fn read_beside_writes<T>(&self, f: impl FnOnce(&mut Conn<'_>) -> Result<T>) -> Result<T> {
         match self {
-            Db::Sqlite(pool, wal) => {
-                let _reading = wal.gate.read().expect("wal gate");
-                f(&mut Conn::Sqlite(&mut *pool.get()?))
+            Db::Sqlite(_, wal) => {
+                let _reading = wal.reading();
+                self.read(f)
             }
             Db::Postgres(_) => self.read(f),
         }
@@ -222,35 +218,10 @@ impl Db {
             Db::Sqlite(pool, wal) => {
                 let mut conn = pool.get()?;
                 let out = conn.immediate_transaction(|c| f(&mut Conn::Sqlite(c)))?;
-                restart_long_wal(&mut conn, wal);
+                wal.restart_if_long(&mut conn);
                 Ok(out)
             }
             Db::Postgres(pool) => pool.get()?.transaction(|c| f(&mut Conn::Postgres(c))),
         }
-    }
-}
-
-/// The write-ahead log's size past which a writer, after its commit, checkpoints it and has the
-/// next writer start it again from the beginning.
-const WAL_RESTART_BYTES: u64 = 256 << 20;
-
-/// Passive checkpoints (`wal_autocheckpoint`) cannot finish while readers are busy, and a log
-/// that never finishes a checkpoint is never started again: under a bulk write beside steady
-/// reads it grows by gigabytes, and every write extends the file. A long log is checkpointed
-/// here, with the write path's own reads held back and waiting briefly for other readers (a
-/// long export is not waited for: the log then stays long until the next try). Failing only costs disk space, so errors are logged, not returned.
-fn restart_long_wal(conn: &mut SqliteConnection, wal: &Wal) {
-    let len = std::fs::metadata(&wal.path).map_or(0, |m| m.len());
-    if len <= WAL_RESTART_BYTES || len <= wal.restarted_at.load(Ordering::Relaxed) {
-        return;
-    }
-    wal.restarted_at.store(len, Ordering::Relaxed);
-    let _alone = wal.gate.write().expect("wal gate");
-    let restarted = conn.batch_execute(
-        "PRAGMA busy_timeout = 200; PRAGMA wal_checkpoint(RESTART); PRAGMA busy_timeout = 15000;",
-    );
-    if let Err(e) = restarted {
-        tracing::warn!(error = %e, "checkpointing the write-ahead log failed");
-        let _ = conn.batch_execute("PRAGMA busy_timeout = 15000;");
     }
 }

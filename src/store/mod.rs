@@ -15,5 +15,6 @@ pub mod schema;
 pub mod structure;
 pub mod suppliers;
 pub mod usage;
+mod wal;
 
 pub use db::{Conn, Db};

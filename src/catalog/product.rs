@@ -465,6 +465,33 @@ fn values_of<'a>(doc: &'a ValueDoc, attributes: &'a [String]) -> impl Iterator<I
 
 /// The fields that differ between two states of a product; empty when nothing changed.
 pub fn diff_products(before: Option<&Product>, after: Option<&Product>) -> Vec<FieldChange> {
+    let mut changes = diff_product_fields(before, after);
+    changes.extend(diff_document(
+        before.map(|p| &p.values),
+        after.map(|p| &p.values),
+    ));
+    changes
+}
+
+/// The change-log fields of a created product, as `diff_products(None, Some(product))` would
+/// serialise them, given its values already serialised: the document is written once, not
+/// copied into a change and serialised again.
+pub fn created_fields_json(product: &Product, values_json: &str) -> serde_json::Result<String> {
+    let mut json = serde_json::to_string(&diff_product_fields(None, Some(product)))?;
+    if !product.values.is_empty() {
+        json.pop(); // the closing bracket
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push_str(r#"{"field":"values","before":null,"after":"#);
+        json.push_str(values_json);
+        json.push_str("}]");
+    }
+    Ok(json)
+}
+
+/// `diff_products` without the value document.
+fn diff_product_fields(before: Option<&Product>, after: Option<&Product>) -> Vec<FieldChange> {
     let empty = Product::default();
     let (b, a) = (before.unwrap_or(&empty), after.unwrap_or(&empty));
     let mut changes = Vec::new();
@@ -496,10 +523,6 @@ pub fn diff_products(before: Option<&Product>, after: Option<&Product>) -> Vec<F
         let list = |p: &Product| p.associations.get(kind).map_or(Value::Null, set_json);
         top(&format!("associations.{kind}"), list(b), list(a));
     }
-    changes.extend(diff_document(
-        before.map(|p| &p.values),
-        after.map(|p| &p.values),
-    ));
     changes
 }
 
@@ -670,4 +693,54 @@ pub fn label<'a>(
         locales.get(values::ALL_LOCALES)
     };
     value?.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::catalog::values::{ALL_CHANNELS, ALL_LOCALES, set_value};
+
+    #[test]
+    fn created_fields_are_the_created_diff_serialised() {
+        let mut product = Product {
+            sku: "Kubek \"XL\"".into(),
+            family: Some("mugs".into()),
+            parent: Some("mug_model".into()),
+            categories: ["kitchen".to_string(), "gifts".to_string()].into(),
+            associations: [("upsell".to_string(), ["B-1".to_string()].into())].into(),
+            ..Product::default()
+        };
+        let whole =
+            |p: &Product| serde_json::to_string(&diff_products(None, Some(p))).expect("json");
+        let spliced = |p: &Product| {
+            let values = serde_json::to_string(&p.values).expect("json");
+            created_fields_json(p, &values).expect("json")
+        };
+        assert_eq!(spliced(&product), whole(&product), "without values");
+
+        set_value(
+            &mut product.values,
+            "name",
+            ALL_CHANNELS,
+            "pl_PL",
+            Some(json!("Kubek ceramiczny \"duży\"\n")),
+        );
+        set_value(
+            &mut product.values,
+            "price",
+            "ecommerce",
+            ALL_LOCALES,
+            Some(json!([{"amount": "12.50", "currency": "PLN"}])),
+        );
+        assert_eq!(spliced(&product), whole(&product), "with values");
+
+        let bare = Product {
+            sku: "A".into(),
+            values: product.values.clone(),
+            ..Product::default()
+        };
+        assert_eq!(spliced(&bare), whole(&bare), "only the sku and values");
+    }
 }

@@ -427,12 +427,23 @@ pub fn set_value(
     data: Option<Value>,
 ) {
     match data {
+        // Keys already present are not allocated again: documents are built a value at a
+        // time, and most values share their attribute and scope with another.
         Some(v) => {
-            doc.entry(attribute.to_string())
-                .or_default()
-                .entry(scope.to_string())
-                .or_default()
-                .insert(locale.to_string(), v);
+            let scopes = match doc.get_mut(attribute) {
+                Some(scopes) => scopes,
+                None => doc.entry(attribute.to_string()).or_default(),
+            };
+            let locales = match scopes.get_mut(scope) {
+                Some(locales) => locales,
+                None => scopes.entry(scope.to_string()).or_default(),
+            };
+            match locales.get_mut(locale) {
+                Some(slot) => *slot = v,
+                None => {
+                    locales.insert(locale.to_string(), v);
+                }
+            }
         }
         None => {
             if let Some(scopes) = doc.get_mut(attribute) {

@@ -56,8 +56,29 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     if !args.csv_only {
         catalog.save_entities(generate::structure(), &origin)?;
     }
+    // Product models first, as a catalog load writes them: each batch of products then only
+    // reads its models, and preparing it never waits for the write lock.
+    let models_started = Instant::now();
+    let mut models_written = 0usize;
+    if !args.csv_only {
+        let codes: Vec<u64> = (0..args.products)
+            .filter_map(generate::model_of)
+            .collect::<BTreeSet<u64>>()
+            .into_iter()
+            .collect();
+        for chunk in codes.chunks(args.batch) {
+            let models: Vec<ModelPatch> = chunk
+                .iter()
+                .map(|m| generate::model(args.seed, *m))
+                .collect();
+            let results = catalog.upsert_models(&models, &origin)?;
+            models_written += results.iter().filter(|r| !r.is_rejected()).count();
+            report_rejections(&results)?;
+        }
+    }
+    let models_time = models_started.elapsed();
     let bar = progress::bar(args.products, "products");
-    let (mut written, mut rejected, mut models_written) = (0usize, 0usize, 0usize);
+    let (mut written, mut rejected) = (0usize, 0usize);
     let mut write_time = Duration::ZERO;
     // Making products and writing them overlap: a producer thread builds the next batches (and
     // the CSV) while this one writes, as an importer's reader would.
@@ -79,28 +100,22 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         let mut start = 0;
         while start < total {
             let end = (start + batch_size).min(total);
-            let model_ids: BTreeSet<u64> = (start..end).filter_map(generate::model_of).collect();
-            let models: Vec<ModelPatch> = model_ids
-                .iter()
-                .map(|m| generate::model(seed, *m))
-                .collect();
             let products: Vec<ProductPatch> =
                 (start..end).map(|i| generate::product(seed, i)).collect();
             if let Some(csv) = &mut csv {
+                let models: Vec<ModelPatch> = (start..end)
+                    .filter_map(generate::model_of)
+                    .collect::<BTreeSet<u64>>()
+                    .iter()
+                    .map(|m| generate::model(seed, *m))
+                    .collect();
                 for (i, p) in (start..end).zip(&products) {
                     let model = generate::model_of(i)
                         .and_then(|m| models.iter().find(|x| x.code == generate::model_code(m)));
                     csv.write(p, model)?;
                 }
             }
-            if batches
-                .send(Batch {
-                    end,
-                    models,
-                    products,
-                })
-                .is_err()
-            {
+            if batches.send(Batch { end, products }).is_err() {
                 break;
             }
             start = end;
@@ -110,39 +125,27 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         }
         Ok(())
     });
-    if args.csv_only {
+    if args.csv_only || args.models_only {
         for batch in incoming {
             bar.set_position(batch.end);
         }
     } else {
         let t = Instant::now();
-        let models_only = args.models_only;
         let origin = &origin;
-        // Preparing the next batch (its models written, its products read and evaluated) on
-        // another thread overlaps with committing this one; the write path checks under its
-        // lock that nothing a prepared batch read has moved on.
+        // Preparing the next batch (its products read and evaluated) on another thread overlaps
+        // with committing this one; the write path checks under its lock that nothing a
+        // prepared batch read has moved on.
         thread::scope(|scope| -> anyhow::Result<()> {
             let (ready, prepared) = mpsc::sync_channel::<anyhow::Result<Ready>>(1);
             scope.spawn(move || {
                 for batch in incoming {
-                    let outcome = (|| -> anyhow::Result<Ready> {
-                        let mut models = 0;
-                        if !batch.models.is_empty() {
-                            let results = catalog.upsert_models(&batch.models, origin)?;
-                            models = results.iter().filter(|r| !r.is_rejected()).count();
-                            report_rejections(&results)?;
-                        }
-                        let products = if models_only {
-                            None
-                        } else {
-                            Some(catalog.prepare_products(batch.products)?)
-                        };
-                        Ok(Ready {
+                    let outcome = catalog
+                        .prepare_products(batch.products)
+                        .map(|products| Ready {
                             end: batch.end,
-                            models,
                             products,
                         })
-                    })();
+                        .map_err(anyhow::Error::from);
                     let failed = outcome.is_err();
                     if ready.send(outcome).is_err() || failed {
                         return; // the committing side stopped, or this side did
@@ -151,13 +154,10 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
             });
             for item in prepared {
                 let item = item?;
-                models_written += item.models;
-                if let Some(products) = item.products {
-                    let results = catalog.commit_products(products, origin, |_, _| Ok(()))?;
-                    rejected += results.iter().filter(|r| r.is_rejected()).count();
-                    written += results.len();
-                    report_rejections(&results)?;
-                }
+                let results = catalog.commit_products(item.products, origin, |_, _| Ok(()))?;
+                rejected += results.iter().filter(|r| r.is_rejected()).count();
+                written += results.len();
+                report_rejections(&results)?;
                 bar.set_position(item.end);
             }
             Ok(())
@@ -180,8 +180,9 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
         );
     } else {
         println!(
-            "generated {written} products ({rejected} rejected) and {models_written} product models into {} in {elapsed:.1} s; write path {:.1} s, {:.0} products/s",
+            "generated {written} products ({rejected} rejected) and {models_written} product models into {} in {elapsed:.1} s; models {:.1} s; write path {:.1} s, {:.0} products/s",
             catalog.db().backend_name(),
+            models_time.as_secs_f64(),
             write_time.as_secs_f64(),
             written as f64 / write_time.as_secs_f64().max(1e-9),
         );
@@ -189,16 +190,14 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A batch whose models are written and whose products are evaluated, ready to commit.
+/// A batch whose products are evaluated, ready to commit.
 struct Ready {
     end: u64,
-    models: usize,
-    products: Option<PreparedProducts<'static>>,
+    products: PreparedProducts<'static>,
 }
 
 struct Batch {
     end: u64,
-    models: Vec<ModelPatch>,
     products: Vec<ProductPatch>,
 }
 

@@ -461,10 +461,23 @@ fn evaluate(structure: &Structure, w: &Work<'_>) -> Result<Evaluated> {
         Ok(next) => next,
         Err(errors) => return Ok(Evaluated::Rejected(errors)),
     };
-    let fields = diff_products(current, Some(&next));
-    if fields.is_empty() {
-        return Ok(Evaluated::Unchanged);
-    }
+    let (raw_values, fields) = match current {
+        None => {
+            let raw_values = serde_json::to_string(&next.values)?;
+            let fields = product::created_fields_json(&next, &raw_values)?;
+            (raw_values, fields)
+        }
+        Some(current) => {
+            let fields = diff_products(Some(current), Some(&next));
+            if fields.is_empty() {
+                return Ok(Evaluated::Unchanged);
+            }
+            (
+                serde_json::to_string(&next.values)?,
+                serde_json::to_string(&fields)?,
+            )
+        }
+    };
     let axis_key = w.parent.and_then(|m| {
         let (variant, _) = structure.variant_family(&m.model.family_variant)?;
         Some(product::axis_key(
@@ -482,9 +495,9 @@ fn evaluate(structure: &Structure, w: &Work<'_>) -> Result<Evaluated> {
         parent_id: w.parent.map(|m| m.id),
         axis_key,
         unique,
-        raw_values: serde_json::to_string(&next.values)?,
+        raw_values,
         associations: serde_json::to_string(&next.associations)?,
-        fields: serde_json::to_string(&fields)?,
+        fields,
         quality: String::new(),
         next,
         // Moved in by the caller: cloning stored products here would cost more than it saves.
@@ -760,8 +773,7 @@ fn write(
             }
         }
     }
-    // Without a thread to spare, the closure and what it holds are dropped right here.
-    let _ = std::thread::Builder::new().spawn(move || drop(spent));
+    parallel::drop_later(spent);
     let ids = store::products::insert(conn, &new_rows)?;
     let new_ids: BTreeSet<i64> = ids.values().copied().collect();
     for (index, key, product_categories, unique_values) in created {

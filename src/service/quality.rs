@@ -75,45 +75,39 @@ pub(crate) fn assess_with(
     items: &[Assessing<'_>],
     models: &HashMap<i64, StoredModel>,
 ) -> Result<Vec<String>> {
-    // Variant products are judged on what they show: their own values over their models'.
-    let inherited: Vec<Option<(ValueDoc, BTreeSet<String>)>> = items
-        .iter()
-        .map(|item| {
-            let chain = ancestors_of(item.parent_id, models);
-            if chain.is_empty() {
-                return None;
-            }
+    // The images a product shows are its own or its models'; an image a product's own value
+    // hides is looked up for nothing, which costs less than merging every document here.
+    let mut images = BTreeSet::new();
+    for item in items {
+        images.extend(product::referenced_assets(structure, item.values));
+    }
+    for model in models.values() {
+        images.extend(product::referenced_assets(structure, &model.model.values));
+    }
+    let images = if images.is_empty() {
+        HashMap::new()
+    } else {
+        store::assets::dimensions(conn, &images.into_iter().collect::<Vec<_>>())?
+    };
+    parallel::map(items, |item| {
+        // Variant products are judged on what they show: their own values over their models'.
+        let chain = ancestors_of(item.parent_id, models);
+        let inherited = (!chain.is_empty()).then(|| {
             let values = inherit(item.values, chain.iter().rev().map(|m| &m.model.values));
             let mut categories = item.categories.clone();
             for m in &chain {
                 categories.extend(m.model.categories.iter().cloned());
             }
-            Some((values, categories))
-        })
-        .collect();
-    let view = |i: usize| -> (&ValueDoc, &BTreeSet<String>) {
-        match &inherited[i] {
+            (values, categories)
+        });
+        let (values, categories) = match &inherited {
             Some((values, categories)) => (values, categories),
-            None => (items[i].values, items[i].categories),
-        }
-    };
-    let images: Vec<String> = (0..items.len())
-        .flat_map(|i| product::referenced_assets(structure, view(i).0))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let images = if images.is_empty() {
-        HashMap::new()
-    } else {
-        store::assets::dimensions(conn, &images)?
-    };
-    let indexes: Vec<usize> = (0..items.len()).collect();
-    parallel::map(&indexes, |&i| {
-        let (values, categories) = view(i);
+            None => (item.values, item.categories),
+        };
         let quality = assess(
             structure,
             &Subject {
-                family: items[i].family,
+                family: item.family,
                 categories,
                 values,
                 images: &images,

@@ -19,6 +19,10 @@ const CHECKPOINT_BYTES: u64 = 32 << 20;
 /// How long the checkpointer sleeps when no writer wakes it.
 const IDLE: Duration = Duration::from_secs(1);
 
+/// The least time between two checkpoints: pages a bulk load writes in every commit (the ends of
+/// its tables and indexes) are then copied once for several commits, not once for each.
+const GAP: Duration = Duration::from_millis(250);
+
 /// A SQLite database's write-ahead log, the gate that keeps the write path's own reads out of
 /// the way of a writer restarting it, and the bell that wakes its checkpointer.
 pub struct Wal {
@@ -116,10 +120,12 @@ fn checkpoint_beside_writers(db_path: &str, wal: &Weak<Wal>) {
                 .expect("wal bell");
             *written = false;
         }
-        if wal.len() > CHECKPOINT_BYTES
-            && let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")
-        {
-            tracing::warn!(error = %e, "checkpointing the write-ahead log failed");
+        if wal.len() > CHECKPOINT_BYTES {
+            if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                tracing::warn!(error = %e, "checkpointing the write-ahead log failed");
+            }
+            drop(wal);
+            std::thread::sleep(GAP);
         }
     }
 }

@@ -63,6 +63,23 @@ for _ in $(seq 1 120); do
 done
 curl -fsS -o /dev/null "${url}/health/ready" || { echo "bench-core: the server is not ready after 60 s" >&2; exit 1; }
 
+# A server opening a freshly generated catalog builds its search index first, on both cores;
+# reads measured during that build measure the build. Wait until the index reflects the whole
+# change log (the search's `position` reaches the log's `head`).
+echo "== waiting for the search index" >&2
+index_query='{"query":"{ changes(first: 1) { head } search(first: 1) { position } }"}'
+indexed=""
+for _ in $(seq 1 1200); do
+    answer="$(curl -fsS -H "Authorization: Bearer ${PIM_TOKEN}" -H 'Content-Type: application/json' \
+        -d "$index_query" "${url}/graphql" 2>/dev/null || true)"
+    if python3 -c 'import json, sys; d = json.loads(sys.argv[1])["data"]; sys.exit(0 if d["search"]["position"] >= d["changes"]["head"] else 1)' "$answer" 2>/dev/null; then
+        indexed=yes
+        break
+    fi
+    sleep 1
+done
+[[ -n "$indexed" ]] || { echo "bench-core: the search index did not catch up within 20 minutes" >&2; exit 1; }
+
 # A failed run still prints its figures; report them all, then exit non-zero.
 status=0
 echo "== product reads" >&2

@@ -15,7 +15,7 @@ fn main() -> std::process::ExitCode {
 
 /// Memory freed by the write path's threads is kept for reuse instead of being handed back to the
 /// system a second later and faulted in again: in a 1,000,000-product load that cost about 7 % of
-/// the run (BENCHMARKS.md, session 7). The process keeps its peak (about 430 MB in that load)
+/// the run (BENCHMARKS.md, session 7). The process keeps its peak (about 0.7 GB in that load)
 /// until it exits.
 #[allow(unsafe_code)]
 fn keep_freed_memory() {

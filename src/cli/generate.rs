@@ -1,7 +1,6 @@
 //! `pim generate`: writes a deterministic synthetic catalog through the batch write path and,
 //! with `--csv`, the same products as a supplier CSV.
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -63,12 +62,7 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
     let models_started = Instant::now();
     let mut models_written = 0usize;
     if !args.csv_only {
-        let codes: Vec<u64> = (0..args.products)
-            .filter_map(generate::model_of)
-            .collect::<BTreeSet<u64>>()
-            .into_iter()
-            .collect();
-        for chunk in codes.chunks(args.batch) {
+        for chunk in generate::models_of(0..args.products).chunks(args.batch) {
             let models: Vec<ModelPatch> = chunk
                 .iter()
                 .map(|m| generate::model(args.seed, *m))
@@ -105,11 +99,9 @@ pub fn run(state: AppState, args: Args) -> anyhow::Result<()> {
             let products: Vec<ProductPatch> =
                 (start..end).map(|i| generate::product(seed, i)).collect();
             if let Some(csv) = &mut csv {
-                let models: Vec<ModelPatch> = (start..end)
-                    .filter_map(generate::model_of)
-                    .collect::<BTreeSet<u64>>()
-                    .iter()
-                    .map(|m| generate::model(seed, *m))
+                let models: Vec<ModelPatch> = generate::models_of(start..end)
+                    .into_iter()
+                    .map(|m| generate::model(seed, m))
                     .collect();
                 for (i, p) in (start..end).zip(&products) {
                     let model = generate::model_of(i)

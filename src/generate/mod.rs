@@ -274,6 +274,12 @@ pub fn model_of(i: u64) -> Option<u64> {
         .then_some(i / VARIANTS_PER_MODEL as u64)
 }
 
+/// The models of products `products`, each once, in order.
+pub fn models_of(products: std::ops::Range<u64>) -> Vec<u64> {
+    let models: std::collections::BTreeSet<u64> = products.filter_map(model_of).collect();
+    models.into_iter().collect()
+}
+
 pub fn model_code(m: u64) -> String {
     format!("gen_model_{m:07}")
 }

@@ -7,9 +7,8 @@ use rayon::prelude::*;
 const MIN_PER_THREAD: usize = 64;
 
 /// `f` applied to every item, in order, on the process's pool of one thread per core. The pool
-/// lives as long as the process: threads started per batch would each take fresh memory from the
-/// allocator, and the memory of those ended would be handed back to the system and faulted in
-/// again by the next (a third of a bulk load's CPU went to the kernel that way).
+/// lives as long as the process, where threads started for each batch each began with an empty
+/// allocator cache of their own.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     if items.len() < 2 * MIN_PER_THREAD {
         return items.iter().map(f).collect();

@@ -39,7 +39,7 @@ pub(super) const BUSY_TIMEOUT: &str = busy_timeout!();
 /// WAL lets readers go on during a write; the busy timeout makes concurrent writers wait instead
 /// of failing; foreign keys are off by default in SQLite. Pages of 16 KiB hold five products'
 /// 2.8 KB rows where 8 KiB pages held two (a 1,000,000-product database is 6.7 GB instead of
-/// 7.9). The log is checkpointed by a thread of its own (`wal.rs`) past 32 MiB; a writer's
+/// 7.4). The log is checkpointed by a thread of its own (`wal.rs`) past 32 MiB; a writer's
 /// automatic checkpoint is the fallback, at 256 MiB (16,384 pages).
 const SQLITE_PRAGMAS: &str = concat!(
     busy_timeout!(),

@@ -1,5 +1,6 @@
-//! SQLite's write-ahead log kept from growing without bound while the write path reads its next
-//! batch beside a committing writer.
+//! SQLite's write-ahead log: copied into the database by a checkpointer thread of its own, off
+//! the committing writer's time, and restarted by the writer when readers beside a bulk write
+//! keep it from ever starting again.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -367,9 +367,9 @@ fn apply_values(
             }
         };
         match values::normalize(structure, attribute, &input.data) {
-            Ok(data) => values::set_value(doc, &attribute.code, &scope, &locale, data),
+            Ok(data) => values::set_value(doc, &attribute.code, scope, locale, data),
             Err(message) => errors.push(FieldError::invalid(
-                value_path(&attribute.code, &scope, &locale),
+                value_path(&attribute.code, scope, locale),
                 message,
             )),
         }

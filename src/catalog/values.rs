@@ -49,17 +49,17 @@ pub fn value_path(attribute: &str, scope: &str, locale: &str) -> String {
 
 /// Resolves where a value of `attribute` lives in the document, refusing a locale or channel the
 /// attribute does not take, an unknown one, or a locale the channel does not publish.
-pub fn slot(
+pub fn slot<'a>(
     structure: &Structure,
     attribute: &Attribute,
-    channel: Option<&str>,
-    locale: Option<&str>,
-) -> Result<(String, String), FieldError> {
-    let field = format!("values.{}", attribute.code);
+    channel: Option<&'a str>,
+    locale: Option<&'a str>,
+) -> Result<(&'a str, &'a str), FieldError> {
+    let field = || format!("values.{}", attribute.code);
     let scope = match (attribute.scopable, channel) {
         (true, None) => {
             return Err(FieldError::invalid(
-                field,
+                field(),
                 format!(
                     "attribute {} is scopable: a channel is required",
                     attribute.code
@@ -68,28 +68,28 @@ pub fn slot(
         }
         (false, Some(c)) if c != ALL_CHANNELS => {
             return Err(FieldError::invalid(
-                field,
+                field(),
                 format!(
                     "attribute {} is not scopable: channel {c} is not allowed",
                     attribute.code
                 ),
             ));
         }
-        (false, _) => ALL_CHANNELS.to_string(),
+        (false, _) => ALL_CHANNELS,
         (true, Some(c)) => {
             if !structure.channels.contains_key(c) {
                 return Err(FieldError::not_found(
-                    field,
+                    field(),
                     format!("unknown channel {c:?}"),
                 ));
             }
-            c.to_string()
+            c
         }
     };
     let locale = match (attribute.localizable, locale) {
         (true, None) => {
             return Err(FieldError::invalid(
-                field,
+                field(),
                 format!(
                     "attribute {} is localizable: a locale is required",
                     attribute.code
@@ -98,30 +98,30 @@ pub fn slot(
         }
         (false, Some(l)) if l != ALL_LOCALES => {
             return Err(FieldError::invalid(
-                field,
+                field(),
                 format!(
                     "attribute {} is not localizable: locale {l} is not allowed",
                     attribute.code
                 ),
             ));
         }
-        (false, _) => ALL_LOCALES.to_string(),
+        (false, _) => ALL_LOCALES,
         (true, Some(l)) => {
             if !structure.locales.contains_key(l) {
                 return Err(FieldError::not_found(
-                    field,
+                    field(),
                     format!("unknown locale {l:?}"),
                 ));
             }
-            if let Some(channel) = structure.channels.get(&scope) {
+            if let Some(channel) = structure.channels.get(scope) {
                 if !channel.locales.iter().any(|cl| cl == l) {
                     return Err(FieldError::invalid(
-                        field,
+                        field(),
                         format!("locale {l} is not enabled on channel {}", channel.code),
                     ));
                 }
             }
-            l.to_string()
+            l
         }
     };
     Ok((scope, locale))
@@ -678,7 +678,7 @@ mod tests {
         a.scopable = true;
         assert_eq!(
             slot(&s, &a, Some("allegro"), Some("pl_PL")).unwrap(),
-            ("allegro".into(), "pl_PL".into())
+            ("allegro", "pl_PL")
         );
         assert!(
             slot(&s, &a, Some("allegro"), Some("en_US"))

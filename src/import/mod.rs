@@ -7,6 +7,7 @@ pub mod decode;
 pub mod feed;
 pub mod importer;
 pub mod mapping;
+mod pass;
 pub mod profile;
 pub mod reconcile;
 pub mod report;
@@ -16,3 +17,5 @@ pub mod suggest;
 pub mod transform;
 pub mod unchanged;
 pub mod zip;
+
+pub use pass::BATCH;

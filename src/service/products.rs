@@ -19,6 +19,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::store::changes::{self, Event, Operation, Origin};
 use crate::store::models::StoredModel;
 use crate::store::products::{NewProductRow, ProductChangeset, StoredProduct};
+use crate::store::stamp::Stamp;
 use crate::store::{self, Conn};
 
 /// The outcome for one item of a batch, in input order.
@@ -698,6 +699,7 @@ fn write(
         return Ok(());
     }
     let at = now();
+    let stamp = Stamp::new(at);
     let mut new_rows = Vec::new();
     let mut categories: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
     let mut unique: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
@@ -765,8 +767,8 @@ fn write(
                     enabled: c.next.enabled,
                     raw_values: c.raw_values,
                     associations: c.associations,
-                    created: at,
-                    updated: at,
+                    created: stamp.clone(),
+                    updated: stamp.clone(),
                     version: 1,
                     quality: c.quality,
                 });

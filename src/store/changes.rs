@@ -10,6 +10,7 @@ use super::schema::changes;
 use crate::catalog::product::FieldChange;
 use crate::error::Result;
 use crate::on;
+use crate::store::stamp::Stamp;
 
 /// Who made a change and through which entry point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +118,7 @@ struct NewChange<'a> {
     fields: &'a str,
     actor: &'a str,
     source: &'a str,
-    at: NaiveDateTime,
+    at: Stamp,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -147,6 +148,7 @@ pub fn append(
         return Ok(());
     }
     conn.lock_change_log()?;
+    let at = Stamp::new(at);
     for chunk in events.chunks(CHUNK) {
         let rows: Vec<NewChange<'_>> = chunk
             .iter()
@@ -157,7 +159,7 @@ pub fn append(
                 fields: &e.fields,
                 actor: &origin.actor,
                 source: &origin.source,
-                at,
+                at: at.clone(),
             })
             .collect();
         on!(conn, |c| diesel::insert_into(changes::table)

@@ -12,6 +12,7 @@ pub mod models;
 pub mod products;
 pub mod row_hashes;
 pub mod schema;
+pub mod stamp;
 pub mod structure;
 pub mod suppliers;
 pub mod usage;

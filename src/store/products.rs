@@ -13,6 +13,7 @@ use super::schema::{
 use crate::catalog::product::Product;
 use crate::error::Result;
 use crate::on;
+use crate::store::stamp::Stamp;
 
 /// Bound parameters per statement stay well below SQLite's limit of 32,766.
 pub const IN_CHUNK: usize = 5000;
@@ -99,8 +100,8 @@ pub struct NewProductRow {
     pub enabled: bool,
     pub raw_values: String,
     pub associations: String,
-    pub created: NaiveDateTime,
-    pub updated: NaiveDateTime,
+    pub created: Stamp,
+    pub updated: Stamp,
     pub version: i64,
     pub quality: String,
 }

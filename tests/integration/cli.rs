@@ -10,6 +10,7 @@ use std::time::Duration;
 use pim::app::AppState;
 use pim::auth::Role;
 use pim::config::Config;
+use pim::import::BATCH;
 use tempfile::TempDir;
 
 fn pim(dir: &Path) -> Command {
@@ -365,7 +366,7 @@ fn killed_import_keeps_whole_batches_and_completes_when_run_again() {
     let started = std::time::Instant::now();
     loop {
         let runs = importer.imports(None, 1).unwrap();
-        if runs.first().is_some_and(|r| r.rows_read >= 2000) {
+        if runs.first().is_some_and(|r| r.rows_read >= BATCH as i64) {
             break;
         }
         assert!(
@@ -383,7 +384,7 @@ fn killed_import_keeps_whole_batches_and_completes_when_run_again() {
     );
     let stored = state.catalog.count_products(&Default::default()).unwrap();
     assert_eq!(
-        stored % 2000,
+        stored % BATCH as i64,
         0,
         "{stored} products: a batch was half written"
     );

@@ -13,6 +13,7 @@ mod constraints;
 mod contracts;
 mod demo;
 mod export;
+mod import_batches;
 mod import_skips;
 mod imports;
 mod in_use;

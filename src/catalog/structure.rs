@@ -191,6 +191,28 @@ impl Structure {
         structure
     }
 
+    /// Checks that a channel exists and has the locale (completeness is kept per channel
+    /// locale); errors name `{path}.channel` or `{path}.locale`.
+    pub fn check_channel_locale(
+        &self,
+        channel: &str,
+        locale: &str,
+        path: &str,
+    ) -> Result<(), crate::error::FieldError> {
+        use crate::error::FieldError;
+        match self.channels.get(channel) {
+            None => Err(FieldError::not_found(
+                format!("{path}.channel"),
+                format!("unknown channel {channel:?}"),
+            )),
+            Some(c) if !c.locales.iter().any(|l| l == locale) => Err(FieldError::not_found(
+                format!("{path}.locale"),
+                format!("channel {channel} has no locale {locale:?}"),
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+
     /// A copy with one entity added or replaced.
     pub fn with(&self, entity: Entity) -> Self {
         let mut next = self.clone();

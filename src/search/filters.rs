@@ -72,7 +72,7 @@ pub fn build(
         out.push(any_of([Term::from_field_text(fields.parent, parent)]));
     }
     if let Some(c) = &filters.completeness {
-        match channel_locale(structure, &c.channel, &c.locale, &at("completeness")) {
+        match structure.check_channel_locale(&c.channel, &c.locale, &at("completeness")) {
             Ok(()) => out.push(Box::new(ColumnRangeQuery {
                 column: schema::completeness_column(&c.channel, &c.locale),
                 min: 0.0,
@@ -88,7 +88,7 @@ pub fn build(
             .iter()
             .find(|band| !BANDS.iter().any(|(name, _, _)| name == band));
         match (
-            channel_locale(structure, &b.channel, &b.locale, &path),
+            structure.check_channel_locale(&b.channel, &b.locale, &path),
             unknown,
         ) {
             (Err(e), _) => errors.push(e),
@@ -135,26 +135,6 @@ pub fn build(
             .collect())
     } else {
         Err(errors)
-    }
-}
-
-/// Checks that a channel exists and has the locale (completeness is kept per channel locale).
-fn channel_locale(
-    structure: &Structure,
-    channel: &str,
-    locale: &str,
-    path: &str,
-) -> Result<(), FieldError> {
-    match structure.channels.get(channel) {
-        None => Err(FieldError::not_found(
-            format!("{path}.channel"),
-            format!("unknown channel {channel:?}"),
-        )),
-        Some(c) if !c.locales.iter().any(|l| l == locale) => Err(FieldError::not_found(
-            format!("{path}.locale"),
-            format!("channel {channel} has no locale {locale:?}"),
-        )),
-        Some(_) => Ok(()),
     }
 }
 
@@ -344,7 +324,7 @@ pub fn facet_root(
                     "a completeness facet needs a channel and a locale (of the facet or of the search)",
                 ));
             };
-            channel_locale(structure, channel, locale, path)?;
+            structure.check_channel_locale(channel, locale, path)?;
             Ok(facet(COMPLETENESS, &[channel, locale]))
         }
         FacetKind::Category => match &request.category {

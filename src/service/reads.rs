@@ -105,16 +105,9 @@ impl Catalog {
             parent_id,
             completeness_below: match &query.completeness_below {
                 Some((channel, locale, below)) => {
-                    let known = structure
-                        .channels
-                        .get(channel)
-                        .is_some_and(|c| c.locales.contains(locale));
-                    if !known {
-                        return Err(Error::field(FieldError::not_found(
-                            "filter.completeness",
-                            format!("channel {channel} has no locale {locale}"),
-                        )));
-                    }
+                    structure
+                        .check_channel_locale(channel, locale, "filter.completeness")
+                        .map_err(Error::field)?;
                     Some((channel.clone(), locale.clone(), *below))
                 }
                 None => None,

@@ -195,6 +195,21 @@ async fn completeness_and_issues_follow_every_save(app: TestApp) {
         below["products"]["edges"],
         json!([{"node": {"sku": "SHIRT-1"}}])
     );
+    // A locale the channel does not have is named, as search's completeness filter names it.
+    let e = app
+        .error(
+            r#"{ products(filter: {completeness: {channel: "allegro", locale: "de_DE", below: 100}}) { edges { node { sku } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        e["extensions"]["field"], "filter.completeness.locale",
+        "{e}"
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("has no locale"),
+        "{e}"
+    );
     app.data(
         UPSERT,
         json!({"input": [{"sku": "SHIRT-2", "family": "shirts",

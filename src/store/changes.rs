@@ -3,6 +3,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::AstPass;
+use diesel::sql_types::{Text, Timestamp};
+use diesel::sqlite::Sqlite;
 use serde::Serialize;
 
 use super::db::Conn;
@@ -10,6 +13,7 @@ use super::schema::changes;
 use crate::catalog::product::FieldChange;
 use crate::error::Result;
 use crate::on;
+use crate::store::sqlite_rows;
 use crate::store::stamp::Stamp;
 
 /// Who made a change and through which entry point.
@@ -121,6 +125,23 @@ struct NewChange<'a> {
     at: Stamp,
 }
 
+impl sqlite_rows::Row for NewChange<'_> {
+    const INSERT: &'static str =
+        "INSERT INTO changes (entity, code, operation, fields, actor, source, at) VALUES ";
+
+    fn bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        crate::bind_values!(out;
+            Text => self.entity,
+            Text => self.code,
+            Text => self.operation,
+            Text => self.fields,
+            Text => self.actor,
+            Text => self.source,
+            Timestamp => &self.at,
+        )
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = changes)]
 pub struct ChangeRow {
@@ -162,9 +183,14 @@ pub fn append(
                 at: at.clone(),
             })
             .collect();
-        on!(conn, |c| diesel::insert_into(changes::table)
-            .values(&rows)
-            .execute(c))?;
+        match conn {
+            Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
+            Conn::Postgres(c) => {
+                diesel::insert_into(changes::table)
+                    .values(&rows)
+                    .execute(&mut **c)?;
+            }
+        }
     }
     Ok(())
 }

@@ -5,6 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::query_builder::AstPass;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use diesel::sqlite::Sqlite;
 
 use super::db::Conn;
 use super::schema::{
@@ -13,6 +16,7 @@ use super::schema::{
 use crate::catalog::product::Product;
 use crate::error::Result;
 use crate::on;
+use crate::store::sqlite_rows;
 use crate::store::stamp::Stamp;
 
 /// Bound parameters per statement stay well below SQLite's limit of 32,766.
@@ -104,6 +108,71 @@ pub struct NewProductRow {
     pub updated: Stamp,
     pub version: i64,
     pub quality: String,
+}
+
+/// A new product's row with the id SQLite's insert is given.
+struct NewProductWithId<'a> {
+    id: i64,
+    row: &'a NewProductRow,
+}
+
+impl sqlite_rows::Row for NewProductWithId<'_> {
+    const INSERT: &'static str = "INSERT INTO products (id, sku, sku_key, family, parent_id, \
+        axis_key, enabled, raw_values, associations, created, updated, version, quality) VALUES ";
+
+    fn bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        let r = self.row;
+        crate::bind_values!(out;
+            BigInt => &self.id,
+            Text => &r.sku,
+            Text => &r.sku_key,
+            Nullable<Text> => &r.family,
+            Nullable<BigInt> => &r.parent_id,
+            Nullable<Text> => &r.axis_key,
+            Bool => &r.enabled,
+            Text => &r.raw_values,
+            Text => &r.associations,
+            Timestamp => &r.created,
+            Timestamp => &r.updated,
+            BigInt => &r.version,
+            Text => &r.quality,
+        )
+    }
+}
+
+/// A product's category, as its row.
+struct CategoryRow<'a> {
+    code: &'a str,
+    product_id: i64,
+}
+
+impl sqlite_rows::Row for CategoryRow<'_> {
+    const INSERT: &'static str =
+        "INSERT INTO product_categories (category_code, product_id) VALUES ";
+
+    fn bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        crate::bind_values!(out; Text => self.code, BigInt => &self.product_id)
+    }
+}
+
+/// A product's unique value, as its row.
+struct UniqueRow<'a> {
+    attribute: &'a str,
+    key: &'a str,
+    product_id: i64,
+}
+
+impl sqlite_rows::Row for UniqueRow<'_> {
+    const INSERT: &'static str =
+        "INSERT INTO unique_values (attribute_code, value_key, product_id) VALUES ";
+
+    fn bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        crate::bind_values!(out;
+            Text => self.attribute,
+            Text => self.key,
+            BigInt => &self.product_id,
+        )
+    }
 }
 
 #[derive(AsChangeset)]
@@ -303,20 +372,15 @@ pub fn insert(conn: &mut Conn<'_>, rows: &[NewProductRow]) -> Result<HashMap<Str
                 .select(diesel::dsl::max(products::id))
                 .first(*c)?;
             let first = max.unwrap_or(0) + 1;
-            let with_ids: Vec<_> = rows
+            let with_ids: Vec<NewProductWithId<'_>> = rows
                 .iter()
                 .zip(first..)
                 .map(|(row, id)| {
                     ids.insert(row.sku_key.clone(), id);
-                    (products::id.eq(id), row)
+                    NewProductWithId { id, row }
                 })
                 .collect();
-            // 13 parameters a row.
-            for chunk in with_ids.chunks(2500) {
-                diesel::insert_into(products::table)
-                    .values(chunk.to_vec())
-                    .execute(*c)?;
-            }
+            sqlite_rows::insert(c, &with_ids)?;
         }
         Conn::Postgres(c) => {
             for chunk in rows.chunks(2500) {
@@ -430,21 +494,33 @@ pub fn set_categories(
         )
         .execute(c))?;
     }
-    let rows: Vec<_> = categories
+    let rows: Vec<CategoryRow<'_>> = categories
         .iter()
         .flat_map(|(id, codes)| {
-            codes.iter().map(move |code| {
-                (
-                    product_categories::category_code.eq(code.clone()),
-                    product_categories::product_id.eq(*id),
-                )
+            codes.iter().map(move |code| CategoryRow {
+                code,
+                product_id: *id,
             })
         })
         .collect();
-    for chunk in rows.chunks(IN_CHUNK) {
-        on!(conn, |c| diesel::insert_into(product_categories::table)
-            .values(chunk)
-            .execute(c))?;
+    match conn {
+        Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
+        Conn::Postgres(c) => {
+            for chunk in rows.chunks(IN_CHUNK) {
+                let values: Vec<_> = chunk
+                    .iter()
+                    .map(|r| {
+                        (
+                            product_categories::category_code.eq(r.code),
+                            product_categories::product_id.eq(r.product_id),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(product_categories::table)
+                    .values(values)
+                    .execute(&mut **c)?;
+            }
+        }
     }
     Ok(())
 }
@@ -484,22 +560,35 @@ pub fn set_unique_values(
         )
         .execute(c))?;
     }
-    let rows: Vec<_> = values
+    let rows: Vec<UniqueRow<'_>> = values
         .iter()
         .flat_map(|(id, pairs)| {
-            pairs.iter().map(move |(attribute, key)| {
-                (
-                    unique_values::attribute_code.eq(attribute.clone()),
-                    unique_values::value_key.eq(key.clone()),
-                    unique_values::product_id.eq(*id),
-                )
+            pairs.iter().map(move |(attribute, key)| UniqueRow {
+                attribute,
+                key,
+                product_id: *id,
             })
         })
         .collect();
-    for chunk in rows.chunks(IN_CHUNK / 3) {
-        on!(conn, |c| diesel::insert_into(unique_values::table)
-            .values(chunk)
-            .execute(c))?;
+    match conn {
+        Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
+        Conn::Postgres(c) => {
+            for chunk in rows.chunks(IN_CHUNK / 3) {
+                let values: Vec<_> = chunk
+                    .iter()
+                    .map(|r| {
+                        (
+                            unique_values::attribute_code.eq(r.attribute),
+                            unique_values::value_key.eq(r.key),
+                            unique_values::product_id.eq(r.product_id),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(unique_values::table)
+                    .values(values)
+                    .execute(&mut **c)?;
+            }
+        }
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ conformance!(
     pagination_reaches_every_product,
     filters,
     thousand_products_in_one_call,
+    a_large_batch_stores_every_row_it_writes,
     sku_lookup_ignores_case,
     delete_is_logged,
     values_filtered_by_locale_and_channel,
@@ -260,6 +261,66 @@ async fn thousand_products_in_one_call(app: TestApp) {
     create_many(&app, 1000, "shirts", 1000).await;
     let page = app.data(PAGE, json!({"first": 1})).await;
     assert_eq!(page["products"]["totalCount"], 1000);
+}
+
+/// Rows of a batch go in several statements (64 rows each on SQLite); none is lost or mixed up.
+async fn a_large_batch_stores_every_row_it_writes(app: TestApp) {
+    app.seed().await;
+    let ean = |i: usize| format!("59000000{i:05}");
+    let input: Vec<Value> = (0..150)
+        .map(|i| {
+            json!({
+                "sku": format!("BIG-{i:03}"),
+                "family": "shirts",
+                "categories": if i % 3 == 0 { json!(["shirts", "summer"]) } else { json!(["shoes"]) },
+                "values": [
+                    {"attribute": "name", "locale": "en_US", "data": format!("Product {i}")},
+                    {"attribute": "ean", "data": ean(i)}
+                ]
+            })
+        })
+        .collect();
+    let r = app.data(UPSERT, json!({"input": input})).await;
+    assert_eq!(r["upsertProducts"]["created"], 150, "{r:#}");
+    let in_category = |code: &str| json!({"categories": [code]});
+    assert_eq!(all_skus(&app, in_category("summer"), 100).await.len(), 50);
+    assert_eq!(all_skus(&app, in_category("shoes"), 100).await.len(), 100);
+    for i in [0, 63, 64, 127, 128, 149] {
+        let sku = format!("BIG-{i:03}");
+        let log = app
+            .data(
+                r#"query($code: String!) { changes(entity: "product", code: $code) { changes { operation fields } } }"#,
+                json!({"code": sku}),
+            )
+            .await;
+        let changes = log["changes"]["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{sku}: {log:#}");
+        assert_eq!(changes[0]["operation"], "create");
+        let fields = changes[0]["fields"].as_array().unwrap();
+        let values = fields.iter().find(|f| f["field"] == "values").unwrap();
+        assert_eq!(
+            values["after"]["ean"]["<all_channels>"]["<all_locales>"],
+            ean(i),
+            "{sku}"
+        );
+        // Each product holds its own EAN: another product cannot take it.
+        let taken = app
+            .data(
+                UPSERT,
+                json!({"input": [{"sku": "THIEF", "family": "shirts", "values": [{"attribute": "ean", "data": ean(i)}]}]}),
+            )
+            .await;
+        let item = &taken["upsertProducts"]["items"][0];
+        assert_eq!(item["status"], "REJECTED", "{sku}: {taken:#}");
+        assert_eq!(item["errors"][0]["field"], "values.ean");
+        assert!(
+            item["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(&ean(i)),
+            "{item:#}"
+        );
+    }
 }
 
 async fn sku_lookup_ignores_case(app: TestApp) {

@@ -378,7 +378,7 @@ fn apply_values(
 
 fn check_axes(doc: &ValueDoc, axes: &[String], errors: &mut Vec<FieldError>) {
     for axis in axes {
-        if !doc.contains_key(axis) {
+        if !doc.contains_key(axis.as_str()) {
             errors.push(FieldError::invalid(
                 format!("values.{axis}"),
                 format!("variant axis {axis} needs a value"),
@@ -681,7 +681,7 @@ pub fn label<'a>(
     structure: &Structure,
 ) -> Option<&'a str> {
     let attribute = structure.attribute(family?.label_attribute.as_deref()?)?;
-    let scopes = doc.get(&attribute.code)?;
+    let scopes = doc.get(attribute.code.as_str())?;
     let locales = scopes
         .get(values::ALL_CHANNELS)
         .or_else(|| scopes.values().next())?;

@@ -16,8 +16,12 @@ use crate::error::FieldError;
 pub const ALL_CHANNELS: &str = "<all_channels>";
 pub const ALL_LOCALES: &str = "<all_locales>";
 
+/// A key of a value document: an attribute, channel or locale code. Codes are short, so they are
+/// kept inline (up to 24 bytes) instead of in an allocation of their own each.
+pub type Key = compact_str::CompactString;
+
 /// attribute -> scope -> locale -> data.
-pub type ValueDoc = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
+pub type ValueDoc = BTreeMap<Key, BTreeMap<Key, BTreeMap<Key, Value>>>;
 
 const DEFAULT_TEXT_MAX: u32 = 255;
 const DEFAULT_TEXTAREA_MAX: u32 = 65_535;
@@ -432,16 +436,16 @@ pub fn set_value(
         Some(v) => {
             let scopes = match doc.get_mut(attribute) {
                 Some(scopes) => scopes,
-                None => doc.entry(attribute.to_string()).or_default(),
+                None => doc.entry(Key::from(attribute)).or_default(),
             };
             let locales = match scopes.get_mut(scope) {
                 Some(locales) => locales,
-                None => scopes.entry(scope.to_string()).or_default(),
+                None => scopes.entry(Key::from(scope)).or_default(),
             };
             match locales.get_mut(locale) {
                 Some(slot) => *slot = v,
                 None => {
-                    locales.insert(locale.to_string(), v);
+                    locales.insert(Key::from(locale), v);
                 }
             }
         }
@@ -493,14 +497,14 @@ pub fn flatten_only<'a>(
     if doc.len() <= attributes.len() {
         Box::new(
             doc.iter()
-                .filter(|(code, _)| attributes.contains(code))
+                .filter(|(code, _)| attributes.iter().any(|a| a == code.as_str()))
                 .flat_map(|(attribute, scopes)| slots(attribute, scopes)),
         )
     } else {
         Box::new(
             attributes
                 .iter()
-                .filter_map(|a| doc.get_key_value(a))
+                .filter_map(|a| doc.get_key_value(a.as_str()))
                 .flat_map(|(attribute, scopes)| slots(attribute, scopes)),
         )
     }
@@ -509,7 +513,7 @@ pub fn flatten_only<'a>(
 /// Every value of one attribute's entry in a document.
 fn slots<'a>(
     attribute: &'a str,
-    scopes: &'a BTreeMap<String, BTreeMap<String, Value>>,
+    scopes: &'a BTreeMap<Key, BTreeMap<Key, Value>>,
 ) -> impl Iterator<Item = FlatValue<'a>> {
     scopes.iter().flat_map(move |(scope, locales)| {
         locales.iter().map(move |(locale, data)| FlatValue {

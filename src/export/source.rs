@@ -11,6 +11,7 @@ use super::definition::{ChannelDefinition, Source};
 use super::transform::placeholders;
 use crate::catalog::Structure;
 use crate::catalog::ValueDoc;
+use crate::catalog::values::Key;
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::Product;
 use crate::catalog::values::{ALL_CHANNELS, ALL_LOCALES};
@@ -109,7 +110,7 @@ impl<'de, T> DeserializeSeed<'de> for Slots<'_, T>
 where
     T: DeserializeSeed<'de> + Copy,
 {
-    type Value = BTreeMap<String, T::Value>;
+    type Value = BTreeMap<Key, T::Value>;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
@@ -120,7 +121,7 @@ impl<'de, T> Visitor<'de> for Slots<'_, T>
 where
     T: DeserializeSeed<'de> + Copy,
 {
-    type Value = BTreeMap<String, T::Value>;
+    type Value = BTreeMap<Key, T::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("values by scope or locale")
@@ -128,9 +129,9 @@ where
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = BTreeMap::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Key>()? {
             if key == self.keep || key == self.all {
-                out.insert(key.into_owned(), map.next_value_seed(self.inner)?);
+                out.insert(key, map.next_value_seed(self.inner)?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -156,12 +157,12 @@ impl<'de> Visitor<'de> for Partial<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ValueDoc, A::Error> {
         let mut doc = ValueDoc::new();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Key>()? {
             let wanted = self.0;
             if wanted
                 .attributes
                 .as_ref()
-                .is_some_and(|a| a.contains(key.as_ref()))
+                .is_some_and(|a| a.contains(key.as_str()))
             {
                 let slots = Slots {
                     keep: &wanted.scope,
@@ -172,7 +173,7 @@ impl<'de> Visitor<'de> for Partial<'_> {
                         inner: Data,
                     },
                 };
-                doc.insert(key.into_owned(), map.next_value_seed(slots)?);
+                doc.insert(key, map.next_value_seed(slots)?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldError;
 use crate::quality::rules::{Condition, QualityRule};
 
 use super::{
@@ -198,8 +199,7 @@ impl Structure {
         channel: &str,
         locale: &str,
         path: &str,
-    ) -> Result<(), crate::error::FieldError> {
-        use crate::error::FieldError;
+    ) -> Result<(), FieldError> {
         match self.channels.get(channel) {
             None => Err(FieldError::not_found(
                 format!("{path}.channel"),

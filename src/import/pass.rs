@@ -15,7 +15,7 @@ use super::mapping::{CellError, MappedRow, Mapper, NewOption};
 use super::profile::{InheritedValues, Profile, Rows};
 use super::reconcile;
 use super::report::Report;
-use super::run::{KEEP_ROWS, Run, SUPPLIER_ENTITY, status_name};
+use super::run::{Run, SUPPLIER_ENTITY};
 use super::unchanged::Digests;
 use crate::catalog::codes::sku_key;
 use crate::catalog::product::{ModelPatch, ProductPatch};
@@ -32,6 +32,10 @@ use crate::store::suppliers;
 
 /// Rows written per transaction.
 pub const BATCH: usize = 2500;
+
+/// Row outcomes other than rejections kept per dry run (each row's status and diff); counts are
+/// always complete.
+const KEEP_ROWS: i64 = 100_000;
 
 /// A batch of rows as read, less those an earlier import already applied.
 struct Mapped {
@@ -237,10 +241,9 @@ impl Context<'_, '_> {
                 while committed.try_recv().is_ok() {
                     pending.pop_front();
                 }
-                if pending.iter().any(|p| !p.is_disjoint(&keys)) {
-                    while !pending.is_empty() && committed.recv().is_ok() {
-                        pending.pop_front();
-                    }
+                // Commits come in staging order: wait until no batch still pending shares a product.
+                while pending.iter().any(|p| !p.is_disjoint(&keys)) && committed.recv().is_ok() {
+                    pending.pop_front();
                 }
                 pending.push_back(keys);
                 self.stage(batch)
@@ -577,4 +580,14 @@ fn written(results: Vec<ItemResult>) -> Vec<Previewed> {
             changes: Vec::new(),
         })
         .collect()
+}
+
+fn status_name(status: ItemStatus) -> &'static str {
+    match status {
+        ItemStatus::Created => "created",
+        ItemStatus::Updated => "updated",
+        ItemStatus::Unchanged => "unchanged",
+        ItemStatus::Deleted => "deleted",
+        ItemStatus::Rejected => "rejected",
+    }
 }

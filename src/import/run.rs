@@ -16,16 +16,12 @@ use super::report::{ERROR_COLUMN, Report};
 use super::unchanged::Digests;
 use super::{decode, sniff};
 use crate::error::{Error, Result};
-use crate::service::{Catalog, ItemStatus, now};
+use crate::service::{Catalog, now};
 use crate::store::changes::Origin;
 use crate::store::imports::{self, Counts};
 
 /// The change log's entity for a supplier's product links.
 pub const SUPPLIER_ENTITY: &str = "supplier";
-
-/// Row outcomes other than rejections kept per dry run (each row's status and diff); counts are
-/// always complete.
-pub const KEEP_ROWS: i64 = 100_000;
 
 /// Which profile reads the file.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -177,15 +173,5 @@ impl Run<'_> {
         };
         profile.ignore.push(ERROR_COLUMN.to_string());
         Ok((feed, profile, notes))
-    }
-}
-
-pub fn status_name(status: ItemStatus) -> &'static str {
-    match status {
-        ItemStatus::Created => "created",
-        ItemStatus::Updated => "updated",
-        ItemStatus::Unchanged => "unchanged",
-        ItemStatus::Deleted => "deleted",
-        ItemStatus::Rejected => "rejected",
     }
 }

@@ -141,8 +141,10 @@ impl sqlite_rows::Row for NewProductWithId<'_> {
 }
 
 /// A product's category, as its row.
+#[derive(Insertable)]
+#[diesel(table_name = product_categories)]
 struct CategoryRow<'a> {
-    code: &'a str,
+    category_code: &'a str,
     product_id: i64,
 }
 
@@ -151,14 +153,16 @@ impl sqlite_rows::Row for CategoryRow<'_> {
         "INSERT INTO product_categories (category_code, product_id) VALUES ";
 
     fn bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        crate::bind_values!(out; Text => self.code, BigInt => &self.product_id)
+        crate::bind_values!(out; Text => self.category_code, BigInt => &self.product_id)
     }
 }
 
 /// A product's unique value, as its row.
+#[derive(Insertable)]
+#[diesel(table_name = unique_values)]
 struct UniqueRow<'a> {
-    attribute: &'a str,
-    key: &'a str,
+    attribute_code: &'a str,
+    value_key: &'a str,
     product_id: i64,
 }
 
@@ -168,8 +172,8 @@ impl sqlite_rows::Row for UniqueRow<'_> {
 
     fn bind<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         crate::bind_values!(out;
-            Text => self.attribute,
-            Text => self.key,
+            Text => self.attribute_code,
+            Text => self.value_key,
             BigInt => &self.product_id,
         )
     }
@@ -498,7 +502,7 @@ pub fn set_categories(
         .iter()
         .flat_map(|(id, codes)| {
             codes.iter().map(move |code| CategoryRow {
-                code,
+                category_code: code,
                 product_id: *id,
             })
         })
@@ -507,17 +511,8 @@ pub fn set_categories(
         Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
         Conn::Postgres(c) => {
             for chunk in rows.chunks(IN_CHUNK) {
-                let values: Vec<_> = chunk
-                    .iter()
-                    .map(|r| {
-                        (
-                            product_categories::category_code.eq(r.code),
-                            product_categories::product_id.eq(r.product_id),
-                        )
-                    })
-                    .collect();
                 diesel::insert_into(product_categories::table)
-                    .values(values)
+                    .values(chunk)
                     .execute(&mut **c)?;
             }
         }
@@ -564,8 +559,8 @@ pub fn set_unique_values(
         .iter()
         .flat_map(|(id, pairs)| {
             pairs.iter().map(move |(attribute, key)| UniqueRow {
-                attribute,
-                key,
+                attribute_code: attribute,
+                value_key: key,
                 product_id: *id,
             })
         })
@@ -574,18 +569,8 @@ pub fn set_unique_values(
         Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
         Conn::Postgres(c) => {
             for chunk in rows.chunks(IN_CHUNK / 3) {
-                let values: Vec<_> = chunk
-                    .iter()
-                    .map(|r| {
-                        (
-                            unique_values::attribute_code.eq(r.attribute),
-                            unique_values::value_key.eq(r.key),
-                            unique_values::product_id.eq(r.product_id),
-                        )
-                    })
-                    .collect();
                 diesel::insert_into(unique_values::table)
-                    .values(values)
+                    .values(chunk)
                     .execute(&mut **c)?;
             }
         }

@@ -38,6 +38,7 @@ const CHUNK: usize = 500;
 pub fn run(args: &Args) -> anyhow::Result<Floor> {
     let dir = tempfile::TempDir::new_in(args.scratch.clone().unwrap_or_else(std::env::temp_dir))?;
     let path = dir.path().join("floor.db");
+    crate::store::sqlite_library::configure();
     let mut conn = SqliteConnection::establish(&path.display().to_string())?;
     diesel::sql_query("PRAGMA page_size = 8192").execute(&mut conn)?;
     diesel::sql_query("PRAGMA journal_mode = WAL").execute(&mut conn)?;

@@ -76,6 +76,7 @@ impl Db {
             Ok(Db::Postgres(pool))
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            super::sqlite_library::configure();
             // One connection switches a new file to WAL before the pool opens its connections
             // side by side: switching needs the file to itself, and the pool's connections
             // would otherwise race for it (and log "database is locked" while they retry).

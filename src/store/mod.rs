@@ -12,6 +12,7 @@ pub mod models;
 pub mod products;
 pub mod row_hashes;
 pub mod schema;
+pub mod sqlite_library;
 pub mod sqlite_rows;
 pub mod stamp;
 pub mod structure;

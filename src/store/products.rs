@@ -498,7 +498,7 @@ pub fn set_categories(
         )
         .execute(c))?;
     }
-    let rows: Vec<CategoryRow<'_>> = categories
+    let mut rows: Vec<CategoryRow<'_>> = categories
         .iter()
         .flat_map(|(id, codes)| {
             codes.iter().map(move |code| CategoryRow {
@@ -507,6 +507,11 @@ pub fn set_categories(
             })
         })
         .collect();
+    // In the primary key's order: each statement then touches a few pages of that index, not
+    // one page per category (each a page SQLite's statement journal copies first).
+    rows.sort_unstable_by(|a, b| {
+        (a.category_code, a.product_id).cmp(&(b.category_code, b.product_id))
+    });
     match conn {
         Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
         Conn::Postgres(c) => {
@@ -555,7 +560,7 @@ pub fn set_unique_values(
         )
         .execute(c))?;
     }
-    let rows: Vec<UniqueRow<'_>> = values
+    let mut rows: Vec<UniqueRow<'_>> = values
         .iter()
         .flat_map(|(id, pairs)| {
             pairs.iter().map(move |(attribute, key)| UniqueRow {
@@ -565,6 +570,10 @@ pub fn set_unique_values(
             })
         })
         .collect();
+    // In the primary key's order, as for categories: values such as EANs come in any order.
+    rows.sort_unstable_by(|a, b| {
+        (a.attribute_code, a.value_key).cmp(&(b.attribute_code, b.value_key))
+    });
     match conn {
         Conn::Sqlite(c) => sqlite_rows::insert(c, &rows)?,
         Conn::Postgres(c) => {

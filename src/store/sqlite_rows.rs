@@ -106,6 +106,7 @@ mod tests {
     }
 
     fn connection() -> SqliteConnection {
+        crate::store::sqlite_library::configure();
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
         diesel::sql_query(
             "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT NOT NULL, note TEXT)",

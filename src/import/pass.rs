@@ -85,6 +85,23 @@ struct Tally<'r> {
     skipped_files: (Vec<String>, usize),
 }
 
+impl Tally<'_> {
+    /// Remembers the files rows named but that were not sent: the first few, and how many.
+    fn note_skipped_files(&mut self, mapped: &[MappedRow]) {
+        for row in mapped {
+            self.skipped_files.1 += row.skipped_files.len();
+            for f in &row.skipped_files {
+                if self.skipped_files.0.len() < 5 && !self.skipped_files.0.contains(f) {
+                    self.skipped_files.0.push(f.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A row's outcome: its status, its errors and its changes as JSON (empty for none).
+type Status = (ItemStatus, Vec<CellError>, String);
+
 /// One pass over the file, in batches.
 pub struct Pass<'r, 'a> {
     cx: Context<'r, 'a>,
@@ -355,16 +372,28 @@ impl Context<'_, '_> {
         } = mapped;
         tally.counts.rows_read += skipped;
         tally.counts.rows_unchanged += skipped;
+        let outcomes = self.write(work, &valid, &hashes)?;
+        let statuses = self.statuses(&batch, &mut mapped, &valid, outcomes)?;
+        tally.note_skipped_files(&mapped);
+        let (keep, linked) = self.tally_rows(tally, &batch, &mapped, statuses)?;
+        parallel::drop_later((batch, mapped));
+        self.progress(tally, bytes, &keep, &linked)
+    }
+
+    /// Carries out a staged batch's work (a dry run's is already done): the outcome of each
+    /// valid row, in order. Products the commit applies have their rows' digests remembered in
+    /// the same transaction.
+    fn write(&self, work: Work, valid: &[usize], hashes: &[RowHash]) -> Result<Vec<Previewed>> {
         let catalog = self.run.catalog;
         let origin = self.run.origin;
-        let outcomes = match work {
+        Ok(match work {
             Work::Known(previewed) => previewed,
             Work::Products(prepared) => {
                 let source = self.digests.source.as_str();
                 let remember = |conn: &mut crate::store::Conn<'_>, results: &[ItemResult]| {
                     let applied: Vec<(i64, RowHash)> = results
                         .iter()
-                        .zip(&valid)
+                        .zip(valid)
                         .filter_map(|(r, i)| Some((r.id?, hashes[*i])))
                         .collect();
                     let created = results
@@ -377,8 +406,19 @@ impl Context<'_, '_> {
                 written(catalog.commit_products(prepared, origin, remember)?)
             }
             Work::Models(patches) => written(catalog.upsert_models(&patches, origin)?),
-        };
-        let mut statuses: Vec<(ItemStatus, Vec<CellError>, String)> = mapped
+        })
+    }
+
+    /// Every row's status, errors and changes (as JSON, empty for none): rejected with the
+    /// mapping's errors unless the write path gave it an outcome.
+    fn statuses(
+        &self,
+        batch: &[StringRecord],
+        mapped: &mut [MappedRow],
+        valid: &[usize],
+        outcomes: Vec<Previewed>,
+    ) -> Result<Vec<Status>> {
+        let mut statuses: Vec<Status> = mapped
             .iter_mut()
             .map(|m| {
                 (
@@ -397,17 +437,21 @@ impl Context<'_, '_> {
             };
             statuses[*i] = (previewed.result.status, errors, changes);
         }
-        for row in &mapped {
-            tally.skipped_files.1 += row.skipped_files.len();
-            for f in &row.skipped_files {
-                if tally.skipped_files.0.len() < 5 && !tally.skipped_files.0.contains(f) {
-                    tally.skipped_files.0.push(f.clone());
-                }
-            }
-        }
+        Ok(statuses)
+    }
+
+    /// Counts each row and reports the rejected ones; returns the outcomes to store (every
+    /// rejection, and a dry run's first rows) and the SKUs the supplier carries.
+    fn tally_rows(
+        &self,
+        tally: &mut Tally<'_>,
+        batch: &[StringRecord],
+        mapped: &[MappedRow],
+        statuses: Vec<Status>,
+    ) -> Result<(Vec<RowOutcome>, Vec<String>)> {
         let mut keep = Vec::new();
         let mut linked = Vec::new();
-        for ((record, row), (status, errors, changes)) in batch.iter().zip(&mapped).zip(statuses) {
+        for ((record, row), (status, errors, changes)) in batch.iter().zip(mapped).zip(statuses) {
             let line = record.position().map_or(0, |p| p.line()) as i64;
             let counts = &mut tally.counts;
             counts.rows_read += 1;
@@ -442,8 +486,7 @@ impl Context<'_, '_> {
                 });
             }
         }
-        parallel::drop_later((batch, mapped));
-        self.progress(tally, bytes, &keep, &linked)
+        Ok((keep, linked))
     }
 
     /// Records kept row outcomes, supplier links and the run's progress in one transaction.

@@ -25,6 +25,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::service::preview::Previewed;
 use crate::service::products::{ItemResult, PreparedProducts};
 use crate::service::{ItemStatus, now, parallel};
+use crate::store::Conn;
 use crate::store::changes::{self, Event};
 use crate::store::imports::{self, Counts, RowOutcome};
 use crate::store::row_hashes::{self, RowHash};
@@ -372,25 +373,31 @@ impl Context<'_, '_> {
         } = mapped;
         tally.counts.rows_read += skipped;
         tally.counts.rows_unchanged += skipped;
-        let outcomes = self.write(work, &valid, &hashes)?;
+        let outcomes = self.write(work, &mapped, &valid, &hashes)?;
         let statuses = self.statuses(&batch, &mut mapped, &valid, outcomes)?;
         tally.note_skipped_files(&mapped);
-        let (keep, linked) = self.tally_rows(tally, &batch, &mapped, statuses)?;
+        let keep = self.tally_rows(tally, &batch, &mapped, statuses)?;
         parallel::drop_later((batch, mapped));
-        self.progress(tally, bytes, &keep, &linked)
+        self.progress(tally, bytes, &keep)
     }
 
     /// Carries out a staged batch's work (a dry run's is already done): the outcome of each
-    /// valid row, in order. Products the commit applies have their rows' digests remembered in
-    /// the same transaction.
-    fn write(&self, work: Work, valid: &[usize], hashes: &[RowHash]) -> Result<Vec<Previewed>> {
+    /// valid row, in order. In the same transaction as the products a commit applies, their
+    /// rows' digests are remembered and the supplier is linked to them.
+    fn write(
+        &self,
+        work: Work,
+        mapped: &[MappedRow],
+        valid: &[usize],
+        hashes: &[RowHash],
+    ) -> Result<Vec<Previewed>> {
         let catalog = self.run.catalog;
         let origin = self.run.origin;
         Ok(match work {
             Work::Known(previewed) => previewed,
             Work::Products(prepared) => {
                 let source = self.digests.source.as_str();
-                let remember = |conn: &mut crate::store::Conn<'_>, results: &[ItemResult]| {
+                let remember = |conn: &mut Conn<'_>, results: &[ItemResult]| {
                     let applied: Vec<(i64, RowHash)> = results
                         .iter()
                         .zip(valid)
@@ -401,12 +408,51 @@ impl Context<'_, '_> {
                         .filter(|r| r.status == ItemStatus::Created)
                         .filter_map(|r| r.id)
                         .collect();
-                    row_hashes::record(conn, source, &applied, &created)
+                    row_hashes::record(conn, source, &applied, &created)?;
+                    match self.run.supplier {
+                        Some(supplier) => self.link(conn, supplier, mapped, valid, results),
+                        None => Ok(()),
+                    }
                 };
                 written(catalog.commit_products(prepared, origin, remember)?)
             }
             Work::Models(patches) => written(catalog.upsert_models(&patches, origin)?),
         })
+    }
+
+    /// Links the supplier to the products of the rows the write path took. A product this commit
+    /// wrote needs no event besides its own: whoever follows the log reads it, link included,
+    /// once the transaction is visible. Products left unchanged but newly linked are listed in
+    /// a supplier event, for the search index's supplier facet.
+    fn link(
+        &self,
+        conn: &mut Conn<'_>,
+        supplier: &str,
+        mapped: &[MappedRow],
+        valid: &[usize],
+        results: &[ItemResult],
+    ) -> Result<()> {
+        let mut keys = Vec::with_capacity(results.len());
+        let mut unchanged = HashSet::new();
+        for (result, i) in results.iter().zip(valid) {
+            if result.status == ItemStatus::Rejected {
+                continue;
+            }
+            let key = sku_key(&mapped[*i].patch.sku);
+            if result.status == ItemStatus::Unchanged {
+                unchanged.insert(key.clone());
+            }
+            keys.push(key);
+        }
+        let listed: Vec<String> = suppliers::link_products(conn, supplier, &keys)?
+            .into_iter()
+            .filter(|key| unchanged.contains(key))
+            .collect();
+        if !listed.is_empty() {
+            let event = Event::about_products(SUPPLIER_ENTITY, supplier, listed);
+            changes::append(conn, &[event], self.run.origin, now())?;
+        }
+        Ok(())
     }
 
     /// Every row's status, errors and changes (as JSON, empty for none): rejected with the
@@ -440,17 +486,16 @@ impl Context<'_, '_> {
         Ok(statuses)
     }
 
-    /// Counts each row and reports the rejected ones; returns the outcomes to store (every
-    /// rejection, and a dry run's first rows) and the SKUs the supplier carries.
+    /// Counts each row and reports the rejected ones; returns the outcomes to store: every
+    /// rejection, and a dry run's first rows.
     fn tally_rows(
         &self,
         tally: &mut Tally<'_>,
         batch: &[StringRecord],
         mapped: &[MappedRow],
         statuses: Vec<Status>,
-    ) -> Result<(Vec<RowOutcome>, Vec<String>)> {
+    ) -> Result<Vec<RowOutcome>> {
         let mut keep = Vec::new();
-        let mut linked = Vec::new();
         for ((record, row), (status, errors, changes)) in batch.iter().zip(mapped).zip(statuses) {
             let line = record.position().map_or(0, |p| p.line()) as i64;
             let counts = &mut tally.counts;
@@ -463,8 +508,6 @@ impl Context<'_, '_> {
             }
             if status == ItemStatus::Rejected {
                 tally.report.row(line, record, &errors)?;
-            } else if self.rows == Rows::Products {
-                linked.push(sku_key(&row.patch.sku));
             }
             let worth_keeping = status == ItemStatus::Rejected
                 || (!self.keep_only_rejected && self.dry_run && tally.kept < KEEP_ROWS);
@@ -486,32 +529,15 @@ impl Context<'_, '_> {
                 });
             }
         }
-        Ok((keep, linked))
+        Ok(keep)
     }
 
-    /// Records kept row outcomes, supplier links and the run's progress in one transaction.
-    fn progress(
-        &self,
-        tally: &mut Tally<'_>,
-        bytes: u64,
-        keep: &[RowOutcome],
-        linked: &[String],
-    ) -> Result<()> {
-        let supplier = self.run.supplier.filter(|_| !self.dry_run);
+    /// Records kept row outcomes and the run's progress in one transaction.
+    fn progress(&self, tally: &mut Tally<'_>, bytes: u64, keep: &[RowOutcome]) -> Result<()> {
         tally.counts.bytes_read = bytes as i64;
         let (id, counts) = (self.run.import_id, tally.counts);
-        let origin = self.run.origin;
         self.run.catalog.db().write(|conn| {
             imports::add_rows(conn, keep)?;
-            if let Some(s) = supplier {
-                let new = suppliers::link_products(conn, s, linked)?;
-                if !new.is_empty() {
-                    // Followers of the change log (the search index's supplier facet) hear of
-                    // products newly carried by this supplier.
-                    let event = Event::about_products(SUPPLIER_ENTITY, s, new);
-                    changes::append(conn, &[event], origin, now())?;
-                }
-            }
             imports::progress(conn, id, &counts, now())
         })
     }

@@ -318,6 +318,17 @@ async fn import(app: &TestApp, supplier: &str, feed: &str) {
     assert_eq!(counts.rows_rejected, 0, "{counts:?} {rejected:?}");
 }
 
+/// The change log's events after `since` (at most 100): entity, code and fields.
+async fn changes_since(app: &TestApp, since: i64) -> Vec<Value> {
+    let page = app
+        .data(
+            r#"query($since: Int!) { changes(since: $since, first: 100) { changes { entity code fields } } }"#,
+            json!({"since": since}),
+        )
+        .await;
+    page["changes"]["changes"].as_array().unwrap().clone()
+}
+
 async fn suppliers_as_facet_and_filter(app: TestApp) {
     shirts(&app).await;
     let importer = &app.state.importer;
@@ -333,7 +344,29 @@ async fn suppliers_as_facet_and_filter(app: TestApp) {
             .unwrap();
     }
     // SHIRT-2 comes unchanged: the feed links it to Acme all the same.
+    let before = app.state.catalog.change_head().unwrap();
     import(&app, "acme", "sku;name\nSHIRT-2;Tee\nNEW-1;New shirt\n").await;
+    // NEW-1's own creation carries its link; only the unchanged SHIRT-2 needs a supplier event,
+    // so the indexer does not build NEW-1's document a second time.
+    let events: Vec<(String, String, Value)> = changes_since(&app, before)
+        .await
+        .iter()
+        .map(|e| {
+            let products = e["fields"][0]["after"].clone();
+            let entity = e["entity"].as_str().unwrap().to_string();
+            (entity, e["code"].as_str().unwrap().to_string(), products)
+        })
+        .filter(|(entity, _, _)| entity != "product")
+        .collect();
+    assert_eq!(
+        events,
+        [(
+            "supplier".to_string(),
+            "acme".to_string(),
+            json!(["shirt-2"])
+        )],
+        "{events:?}"
+    );
     import(&app, "globex", "sku;name\nNEW-1;New shirt\nNEW-2;Other\n").await;
 
     let r = search(&app, json!({"facets": [{"kind": "SUPPLIER"}]})).await;
@@ -348,15 +381,9 @@ async fn suppliers_as_facet_and_filter(app: TestApp) {
     // Importing the same feed again adds no links and no events.
     let head = app.state.catalog.change_head().unwrap();
     import(&app, "acme", "sku;name\nSHIRT-2;Tee\nNEW-1;New shirt\n").await;
-    let events = app
-        .data(
-            r#"query($since: Int!) { changes(since: $since, first: 100) { changes { entity } } }"#,
-            json!({"since": head}),
-        )
-        .await;
     assert_eq!(
-        events["changes"]["changes"],
-        json!([]),
+        changes_since(&app, head).await,
+        Vec::<Value>::new(),
         "an unchanged feed appends nothing"
     );
 }

@@ -1,8 +1,8 @@
 //! One pass over a feed, in batches, on three threads at once: a reader reads and maps the next
 //! rows; a stager reconciles them with what is stored and evaluates them against the catalog
 //! outside the write lock; the calling thread commits the staged batch through the catalog's one
-//! write path (each batch whole or not at all) and records its row outcomes and the run's
-//! progress.
+//! write path (each batch whole or not at all, with its rows' digests and its supplier's links in
+//! the same transaction) and records its row outcomes and the run's progress.
 
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::sync::Arc;

@@ -16,6 +16,7 @@ conformance!(
     a_recompute_reaches_the_index,
     writes_stay_searchable_while_bulk_refreshes_wait,
     suppliers_as_facet_and_filter,
+    rows_the_write_path_rejects_link_no_product,
 );
 
 const SEARCH: &str = r#"query($channel: String, $locale: String, $filters: ProductFilterInput, $facets: [SearchFacetInput!]) {
@@ -294,6 +295,20 @@ async fn writes_stay_searchable_while_bulk_refreshes_wait(app: TestApp) {
 }
 
 async fn import(app: &TestApp, supplier: &str, feed: &str) {
+    let (counts, rejected) = import_counts(app, supplier, feed).await;
+    assert_eq!(counts.rows_rejected, 0, "{counts:?} {rejected:?}");
+}
+
+/// Imports a feed through the supplier's stored profile `main`: the run's counts and its
+/// rejected rows (the first ten).
+async fn import_counts(
+    app: &TestApp,
+    supplier: &str,
+    feed: &str,
+) -> (
+    pim::store::imports::Counts,
+    Vec<pim::store::imports::RowOutcome>,
+) {
     let importer = &app.state.importer;
     let received = importer
         .receive("feed.csv", feed.as_bytes(), &Origin::new("test", "test"))
@@ -315,7 +330,7 @@ async fn import(app: &TestApp, supplier: &str, feed: &str) {
         .execute(id, &Origin::new("test", "test"), &mut |_| {})
         .unwrap();
     let rejected = importer.rows(id, Some("rejected"), 0, 10).unwrap();
-    assert_eq!(counts.rows_rejected, 0, "{counts:?} {rejected:?}");
+    (counts, rejected)
 }
 
 /// The change log's events after `since` (at most 100): entity, code and fields.
@@ -386,4 +401,56 @@ async fn suppliers_as_facet_and_filter(app: TestApp) {
         Vec::<Value>::new(),
         "an unchanged feed appends nothing"
     );
+}
+
+/// A row the write path refuses (an EAN its pattern rejects) is reported and links nothing: the
+/// supplier carries only the product that went in.
+async fn rows_the_write_path_rejects_link_no_product(app: TestApp) {
+    shirts(&app).await;
+    let importer = &app.state.importer;
+    let profile = pim::import::profile::Profile::from_json(
+        r#"{"sku": {"column": "sku"}, "family": {"value": "shirts"},
+            "values": [{"attribute": "ean", "column": "ean"}]}"#,
+    )
+    .unwrap();
+    importer.save_supplier("acme", "acme", &[]).unwrap();
+    importer
+        .save_profile("acme", "main", &profile, "test")
+        .unwrap();
+    let before = app.state.catalog.change_head().unwrap();
+    let (counts, rejected) = import_counts(
+        &app,
+        "acme",
+        "sku;ean\nGOOD-1;4006381333931\nBAD-1;123\nSHIRT-3;\n",
+    )
+    .await;
+    assert_eq!(
+        (
+            counts.rows_created,
+            counts.rows_unchanged,
+            counts.rows_rejected
+        ),
+        (1, 1, 1),
+        "{counts:?} {rejected:?}"
+    );
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].sku, "BAD-1");
+    assert!(rejected[0].errors.contains("13 digits"), "{rejected:?}");
+
+    let carried = app
+        .data(r#"{ supplier(code: "acme") { productCount } }"#, json!({}))
+        .await;
+    assert_eq!(carried["supplier"]["productCount"], 2, "{carried:#}");
+    let r = search(&app, json!({"facets": [{"kind": "SUPPLIER"}]})).await;
+    assert_eq!(facet(&r, 0), pairs(&[("acme", 2)]), "{r:#}");
+    let r = search(&app, json!({"filters": {"suppliers": ["acme"]}})).await;
+    assert_eq!(skus(&r), ["GOOD-1", "SHIRT-3"]);
+    // Only the unchanged SHIRT-3 needed a supplier event.
+    let listed: Vec<Value> = changes_since(&app, before)
+        .await
+        .into_iter()
+        .filter(|e| e["entity"] == "supplier")
+        .map(|e| e["fields"][0]["after"].clone())
+        .collect();
+    assert_eq!(listed, [json!(["shirt-3"])]);
 }

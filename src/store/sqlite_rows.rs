@@ -20,11 +20,7 @@ pub trait Row {
 
 /// Inserts the rows in statements diesel may cache.
 pub fn insert<R: Row>(conn: &mut SqliteConnection, rows: &[R]) -> QueryResult<()> {
-    let n = std::env::var("PIM_RPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(ROWS_PER_STATEMENT);
-    for chunk in rows.chunks(n) {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         diesel::RunQueryDsl::execute(Insert(chunk), conn)?;
     }
     Ok(())

@@ -156,7 +156,9 @@ impl<'r, 'a> Pass<'r, 'a> {
         std::thread::scope(|scope| {
             let (batches, incoming) = mpsc::sync_channel::<Result<Mapped>>(1);
             let reader = scope.spawn(move || cx.read_all(feed, batches));
-            let (staged, to_commit) = mpsc::sync_channel::<Result<Staged>>(0);
+            // One staged batch waits while another commits, so the stager goes on evaluating
+            // the next rather than idle beside the committing thread.
+            let (staged, to_commit) = mpsc::sync_channel::<Result<Staged>>(1);
             let (acks, committed) = mpsc::channel::<()>();
             let stager = scope.spawn(move || cx.stage_all(incoming, staged, committed));
             let outcome = (|| {

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::rules::{self, Condition, Issue, Severity, Subject};
-use crate::catalog::{AttributeType, Channel, Structure};
+use crate::catalog::values::{self, ALL_CHANNELS, ALL_LOCALES};
+use crate::catalog::{Attribute, AttributeType, Channel, Structure};
 
 /// One channel and locale.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,35 +63,59 @@ pub fn band(ratio: u8) -> &'static str {
 
 /// Whether a required attribute is filled in a channel and locale: prices need every currency
 /// of the channel; the identifier is always there.
-fn filled(
-    structure: &Structure,
-    subject: &Subject<'_>,
-    attribute: &str,
-    channel: &Channel,
-    locale: &str,
-) -> bool {
-    let Some(a) = structure.attribute(attribute) else {
-        return true;
+fn filled(subject: &Subject<'_>, a: &Attribute, channel: &Channel, locale: &str) -> bool {
+    let scope = if a.scopable {
+        &channel.code
+    } else {
+        ALL_CHANNELS
     };
+    let locale = if a.localizable { locale } else { ALL_LOCALES };
+    let value = values::get_value(subject.values, &a.code, scope, locale);
     match a.kind {
         AttributeType::Identifier => true,
         AttributeType::PriceCollection => {
-            let present: BTreeSet<&str> =
-                rules::visible(structure, subject.values, attribute, &channel.code, locale)
-                    .and_then(Value::as_array)
-                    .map(|p| {
-                        p.iter()
-                            .filter_map(|x| x.get("currency").and_then(Value::as_str))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-            !present.is_empty()
-                && channel
-                    .currencies
+            let prices = value
+                .and_then(Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
+            let present = || {
+                prices
                     .iter()
-                    .all(|c| present.contains(c.as_str()))
+                    .filter_map(|p| p.get("currency").and_then(Value::as_str))
+            };
+            present().next().is_some()
+                && channel.currencies.iter().all(|c| present().any(|x| x == c))
         }
-        _ => rules::visible(structure, subject.values, attribute, &channel.code, locale).is_some(),
+        _ => value.is_some(),
+    }
+}
+
+/// `filled`, worked out once per channel for an attribute that has no locales: it is the same
+/// in every locale of the channel.
+struct Filled<'s> {
+    unlocalized: Vec<(&'s str, bool)>,
+}
+
+impl<'s> Filled<'s> {
+    fn check(
+        &mut self,
+        structure: &'s Structure,
+        subject: &Subject<'_>,
+        attribute: &str,
+        channel: &Channel,
+        locale: &str,
+    ) -> bool {
+        let Some(a) = structure.attribute(attribute) else {
+            return true;
+        };
+        if a.localizable {
+            return filled(subject, a, channel, locale);
+        }
+        if let Some((_, known)) = self.unlocalized.iter().find(|(c, _)| *c == a.code) {
+            return *known;
+        }
+        let known = filled(subject, a, channel, locale);
+        self.unlocalized.push((&a.code, known));
+        known
     }
 }
 
@@ -104,6 +129,9 @@ pub fn assess(structure: &Structure, subject: &Subject<'_>) -> Quality {
         .collect();
     let mut quality = Quality::default();
     for channel in structure.channels.values() {
+        let mut filled = Filled {
+            unlocalized: Vec::new(),
+        };
         for locale in &channel.locales {
             let mut required: BTreeSet<&str> = BTreeSet::new();
             if let Some(family) = family
@@ -134,7 +162,7 @@ pub fn assess(structure: &Structure, subject: &Subject<'_>) -> Quality {
             }
             let missing: Vec<String> = required
                 .iter()
-                .filter(|a| !filled(structure, subject, a, channel, locale))
+                .filter(|a| !filled.check(structure, subject, a, channel, locale))
                 .map(|a| a.to_string())
                 .collect();
             let total = required.len();
@@ -239,5 +267,47 @@ mod tests {
         );
         assert!(!q.blocked("web"));
         assert_eq!(band(en.ratio), "50-79");
+    }
+    /// A price has no locales: whether it is filled is worked out once per channel, with that
+    /// channel's currencies, and holds in each of its locales.
+    #[test]
+    fn a_price_is_judged_by_each_channels_currencies_in_all_its_locales() {
+        let file: crate::fixtures::StructureFile = serde_json::from_value(json!({
+            "locales": [{"code": "en_US"}, {"code": "de_DE"}],
+            "currencies": [{"code": "EUR"}, {"code": "USD"}],
+            "categories": [{"code": "master"}],
+            "channels": [
+                {"code": "web", "locales": ["en_US", "de_DE"], "currencies": ["EUR", "USD"], "category_tree": "master"},
+                {"code": "shop", "locales": ["en_US", "de_DE"], "currencies": ["EUR"], "category_tree": "master"}
+            ],
+            "attribute_groups": [{"code": "g"}],
+            "attributes": [
+                {"code": "sku", "type": "identifier", "group": "g", "unique": true},
+                {"code": "price", "type": "price_collection", "group": "g"}
+            ],
+            "families": [{"code": "f", "attributes": ["sku", "price"],
+                          "requirements": {"web": ["sku", "price"], "shop": ["sku", "price"]}}]
+        }))
+        .unwrap();
+        let s = Structure::from_entities(file.into_entities());
+        let values: crate::catalog::ValueDoc = serde_json::from_value(json!({
+            "price": {"<all_channels>": {"<all_locales>": [{"amount": "10", "currency": "EUR"}]}}
+        }))
+        .unwrap();
+        let q = assess(
+            &s,
+            &Subject {
+                family: Some("f"),
+                categories: &BTreeSet::new(),
+                values: &values,
+                images: &HashMap::new(),
+            },
+        );
+        for locale in ["en_US", "de_DE"] {
+            let web = q.get("web", locale).unwrap();
+            assert_eq!((web.ratio, web.missing.clone()), (50, vec!["price".into()]));
+            let shop = q.get("shop", locale).unwrap();
+            assert_eq!((shop.ratio, shop.missing.len()), (100, 0));
+        }
     }
 }

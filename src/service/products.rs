@@ -200,7 +200,14 @@ impl Catalog {
         let mut attempt = 0;
         loop {
             match self.try_commit_products(&mut prepared, origin, &then) {
-                Ok(Some(results)) => return Ok(results),
+                Ok(Some(results)) => {
+                    // The patches' values are many small allocations: freed on another
+                    // thread, not on the one that holds the next batch's write lock.
+                    if let Cow::Owned(patches) = prepared.patches {
+                        parallel::drop_later(patches);
+                    }
+                    return Ok(results);
+                }
                 // The structure changed after the batch was evaluated: evaluate it again.
                 Ok(None) if attempt < 3 => {
                     self.reload_structure()?;

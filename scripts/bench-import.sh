@@ -21,6 +21,7 @@ export PIM_LOG_LEVEL=warn
 timed() { # name, command…: runs it under /usr/bin/time -v and prints its summary and peak memory
   local name=$1
   shift
+  sync # each step starts with what the one before wrote on disk, not still being written back
   /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time"
   grep -v '^\s*$' "$work/$name.out" | tail -n 3
   awk -F': ' '/Elapsed \(wall clock\)/ {print "  wall clock: " $2} /Maximum resident/ {printf "  peak memory: %.0f MB\n", $2 / 1024}' "$work/$name.time"

@@ -268,6 +268,7 @@ mod tests {
         assert!(!q.blocked("web"));
         assert_eq!(band(en.ratio), "50-79");
     }
+
     /// A price has no locales: whether it is filled is worked out once per channel, with that
     /// channel's currencies, and holds in each of its locales.
     #[test]

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::rules::{self, Condition, Issue, Severity, Subject};
-use crate::catalog::values::{self, ALL_CHANNELS, ALL_LOCALES};
 use crate::catalog::{Attribute, AttributeType, Channel, Structure};
 
 /// One channel and locale.
@@ -64,13 +63,7 @@ pub fn band(ratio: u8) -> &'static str {
 /// Whether a required attribute is filled in a channel and locale: prices need every currency
 /// of the channel; the identifier is always there.
 fn filled(subject: &Subject<'_>, a: &Attribute, channel: &Channel, locale: &str) -> bool {
-    let scope = if a.scopable {
-        &channel.code
-    } else {
-        ALL_CHANNELS
-    };
-    let locale = if a.localizable { locale } else { ALL_LOCALES };
-    let value = values::get_value(subject.values, &a.code, scope, locale);
+    let value = rules::visible_of(subject.values, a, &channel.code, locale);
     match a.kind {
         AttributeType::Identifier => true,
         AttributeType::PriceCollection => {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::text;
 use crate::catalog::codes::Labels;
 use crate::catalog::values::{self, ALL_CHANNELS, ALL_LOCALES, ValueDoc};
-use crate::catalog::{AttributeType, Channel, Structure, measure};
+use crate::catalog::{Attribute, AttributeType, Channel, Structure, measure};
 use crate::error::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -256,10 +256,19 @@ pub fn visible<'a>(
     channel: &str,
     locale: &str,
 ) -> Option<&'a Value> {
-    let a = structure.attribute(attribute)?;
+    visible_of(values, structure.attribute(attribute)?, channel, locale)
+}
+
+/// As `visible`, for a caller that holds the attribute already.
+pub fn visible_of<'a>(
+    values: &'a ValueDoc,
+    a: &Attribute,
+    channel: &str,
+    locale: &str,
+) -> Option<&'a Value> {
     let scope = if a.scopable { channel } else { ALL_CHANNELS };
     let locale = if a.localizable { locale } else { ALL_LOCALES };
-    values::get_value(values, attribute, scope, locale)
+    values::get_value(values, &a.code, scope, locale)
 }
 
 /// Whether the rule's family and category scope covers the subject.
